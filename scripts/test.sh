@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The project's one test command (CI runs it via .ci/run).
+#   install deps -> fmt check -> clippy -> build -> tests in a private keyring.
+# Extra arguments go to the test runner, e.g. `scripts/test.sh keyring`.
+# Works headless: CI=true, no stdin.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh
+
+# --locked only makes sense with a lock file.
+locked=()
+if [[ -f Cargo.lock ]]; then
+  locked=(--locked)
+fi
+
+echo "==> cargo fmt --check" >&2
+cargo fmt --all -- --check
+
+echo "==> cargo clippy" >&2
+cargo clippy --all-targets "${locked[@]}" -- -D warnings
+
+echo "==> cargo build" >&2
+cargo build --release "${locked[@]}"
+cargo test --all-targets --no-run "${locked[@]}"
+
+# Tests find the binary through CARGO_BIN_EXE_stack; never a stray STACK_BIN.
+unset STACK_BIN
+
+# Plain `cargo test` so the output ends with cargo's usual summary lines.
+# with-keyring.sh exports STACK_TEST_KEYRING=1 and the private bus address.
+echo "==> cargo test (inside a private Secret Service)" >&2
+exec bash scripts/with-keyring.sh cargo test --all-targets "${locked[@]}" "$@"

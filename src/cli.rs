@@ -1,0 +1,120 @@
+//! The command line: global flags, one dispatch `match`, and the mapping of errors to
+//! exit codes (contract §5).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use stack::vault::VaultKind;
+
+use crate::commands;
+use crate::ui::{ColorChoice, Ui};
+
+#[derive(Parser)]
+#[command(
+    name = "stack",
+    version,
+    about = "Wire third-party services into your project without leaving a secret in plaintext",
+    after_help = "Run `stack add <provider>` to start; `stack exec -- <cmd>` runs a program with the secrets injected."
+)]
+pub struct Cli {
+    /// Run as if stack was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Where slot values live
+    #[arg(long, global = true, env = "STACK_VAULT", value_name = "VAULT", default_value = "keychain",
+          value_parser = ["keychain", "file", "bao", "env"])]
+    vault: String,
+    /// When to use colours
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    /// Print only errors and warnings
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more about what happens (repeatable)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Add(commands::add::Args),
+    Remove(commands::remove::Args),
+    Doctor(commands::doctor::Args),
+    Exec(commands::exec::Args),
+    List(commands::list::Args),
+    Completion(commands::completion::Args),
+}
+
+/// What every command gets: the terminal and the resolved global options.
+pub struct Context {
+    pub ui: Ui,
+    pub cwd: PathBuf,
+    pub vault: VaultKind,
+}
+
+impl Context {
+    pub fn open_vault(&self) -> stack::Result<Box<dyn stack::vault::Vault>> {
+        stack::vault::open(self.vault)
+    }
+}
+
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Parses the command line, runs the command and returns the process exit code.
+pub fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code() as u8;
+        }
+    };
+    let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
+    let is_exec = matches!(cli.command, Command::Exec(_));
+    let vault = cli.vault.parse().expect("clap checked the value");
+    let result = setup(cli.dir.as_deref(), vault).and_then(|(cwd, vault)| {
+        let ctx = Context { ui, cwd, vault };
+        dispatch(&ctx, cli.command)
+    });
+    result.unwrap_or_else(|e| {
+        Ui::new(cli.color, cli.quiet, cli.verbose).error(&e);
+        exit_code(&e, is_exec)
+    })
+}
+
+fn exit_code(e: &stack::Error, is_exec: bool) -> u8 {
+    if is_exec && e.kind != stack::Kind::Usage {
+        // `exec` keeps the child's codes free: its own failures are 125.
+        125
+    } else {
+        e.kind.exit_code()
+    }
+}
+
+fn setup(dir: Option<&std::path::Path>, vault: VaultKind) -> stack::Result<(PathBuf, VaultKind)> {
+    if vault != VaultKind::Keychain {
+        // Opening it says why it is not available yet.
+        stack::vault::open(vault)?;
+    }
+    if let Some(dir) = dir {
+        std::env::set_current_dir(dir).map_err(|e| stack::Error::io("change to", dir, e))?;
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| stack::Error::io("read", std::path::Path::new("."), e))?;
+    Ok((cwd, vault))
+}
+
+fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {
+    match command {
+        Command::Add(args) => commands::add::run(ctx, args),
+        Command::Remove(args) => commands::remove::run(ctx, args),
+        Command::Doctor(args) => commands::doctor::run(ctx, args),
+        Command::Exec(args) => commands::exec::run(ctx, args),
+        Command::List(args) => commands::list::run(ctx, args),
+        Command::Completion(args) => commands::completion::run(ctx, args),
+    }
+}

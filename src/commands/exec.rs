@@ -1,0 +1,68 @@
+//! `stack exec -- <cmd>`: run a program with the slots in its environment.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use stack::Error;
+
+use crate::cli::Context;
+
+/// Run a command with this project's secrets in its environment
+#[derive(clap::Args)]
+pub struct Args {
+    /// Environment whose slots to inject
+    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
+    env: String,
+    /// Inject only this service's slots (repeatable)
+    #[arg(long, value_name = "SERVICE")]
+    only: Vec<String>,
+    /// The command and its arguments, passed through byte for byte
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true,
+          value_name = "CMD", value_parser = clap::value_parser!(OsString))]
+    command: Vec<OsString>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
+    let vault = ctx.open_vault()?;
+    let values = stack::ops::resolve(&ctx.cwd, &*vault, &args.env, &args.only)?;
+    ctx.ui.verbose(&format!(
+        "injecting {} slot(s) for environment {}",
+        values.len(),
+        args.env
+    ));
+    let mut cmd = Command::new(&args.command[0]);
+    cmd.args(&args.command[1..]);
+    for (name, value) in &values {
+        cmd.env(name, value.expose());
+    }
+    drop(values);
+    start(ctx, cmd, &args.command[0])
+}
+
+/// Replaces this process with the command, so signals, the terminal and the exit code
+/// are the child's own. Returns only if the command could not be started.
+#[cfg(unix)]
+fn start(ctx: &Context, mut cmd: Command, program: &OsString) -> stack::Result<u8> {
+    use std::os::unix::process::CommandExt;
+    let err = cmd.exec();
+    Ok(cannot_start(ctx, program, err))
+}
+
+/// Windows has no exec: spawn, wait, and pass the child's code on.
+#[cfg(not(unix))]
+fn start(ctx: &Context, mut cmd: Command, program: &OsString) -> stack::Result<u8> {
+    match cmd.status() {
+        Ok(status) => Ok(status.code().map_or(1, |c| c as u8)),
+        Err(err) => Ok(cannot_start(ctx, program, err)),
+    }
+}
+
+fn cannot_start(ctx: &Context, program: &OsString, err: std::io::Error) -> u8 {
+    let name = program.to_string_lossy();
+    let (code, message) = match err.kind() {
+        std::io::ErrorKind::NotFound => (127, format!("command not found: {name}")),
+        _ => (126, format!("cannot run {name}")),
+    };
+    ctx.ui.error(&Error::failed(message).caused_by(&err));
+    code
+}

@@ -1,0 +1,61 @@
+//! `stack list`: the services of this project and which slots are present.
+
+use serde_json::json;
+
+use crate::cli::Context;
+
+/// List this project's services and their slots
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print one JSON document
+    #[arg(long)]
+    json: bool,
+    /// Environment whose slots to look for
+    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
+    env: String,
+}
+
+pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
+    let vault = ctx.open_vault()?;
+    let (config, present) = stack::ops::list(&ctx.cwd, &*vault, &args.env)?;
+    if args.json {
+        let services: Vec<_> = config
+            .services
+            .iter()
+            .zip(&present)
+            .map(|((name, entry), present)| {
+                let slots: Vec<_> = entry
+                    .secrets
+                    .iter()
+                    .zip(present)
+                    .map(|(slot, p)| json!({"name": slot, "present": p}))
+                    .collect();
+                json!({"name": name, "provider": entry.provider, "slots": slots})
+            })
+            .collect();
+        ctx.ui.json(&json!({
+            "project": config.stack.project,
+            "environment": args.env,
+            "vault": vault.kind().as_str(),
+            "services": services,
+        }));
+        return Ok(0);
+    }
+    ctx.ui.out(&format!(
+        "{} (environment {}, {} vault)",
+        config.stack.project,
+        args.env,
+        vault.kind().as_str()
+    ));
+    if config.services.is_empty() {
+        ctx.ui.out("  no services yet");
+    }
+    for ((name, entry), present) in config.services.iter().zip(&present) {
+        ctx.ui.out(&format!("{name} ({})", entry.provider));
+        for (slot, p) in entry.secrets.iter().zip(present) {
+            let state = if *p { "present" } else { "missing" };
+            ctx.ui.out(&format!("  {slot:<28} {state}"));
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,118 @@
+//! One file per command: its `Args` and a `run` that talks to the user and calls the
+//! library for the work.
+
+pub mod add;
+pub mod completion;
+pub mod doctor;
+pub mod exec;
+pub mod list;
+pub mod remove;
+
+use stack::catalog::{Provider, Slot};
+use stack::ops::Values;
+use stack::{Error, Secret};
+
+use crate::ui::Ui;
+
+/// `--env`: names the environment; it becomes part of a vault path, so it is kept simple.
+pub fn env_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !s.starts_with('.');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("use letters, digits, '-', '_' and '.' (e.g. dev, staging, prod)".into())
+    }
+}
+
+pub fn provider_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(stack::catalog::Catalog::builtin_names())
+}
+
+/// Where values come from when stack cannot or may not ask.
+pub enum Source {
+    Env,
+    Stdin,
+}
+
+/// Reads the given slots from the environment or from `NAME=value` lines on stdin.
+/// Values are cleaned and format-checked; a problem is a usage error and nothing is sent.
+pub fn read_values(provider: &Provider, slots: &[&Slot], source: Source) -> stack::Result<Values> {
+    let mut stdin_values = Vec::new();
+    if let Source::Stdin = source {
+        let mut text = zeroize::Zeroizing::new(String::new());
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Error::usage("could not read values from stdin").caused_by(&e))?;
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let Some((name, value)) = line.split_once('=') else {
+                return Err(Error::usage("stdin: expected NAME=value lines"));
+            };
+            stdin_values.push((name.trim().to_string(), Secret::new(Slot::clean(value))));
+        }
+    }
+    let mut values = Vec::new();
+    for slot in slots {
+        let value = match source {
+            Source::Env => std::env::var(&slot.name)
+                .ok()
+                .map(|v| Secret::new(Slot::clean(&v))),
+            Source::Stdin => stdin_values
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == slot.name)
+                .map(|(_, v)| v.clone()),
+        };
+        let Some(value) = value else {
+            let how = match source {
+                Source::Env => "--from-env reads each slot from the variable of the same name",
+                Source::Stdin => "--stdin reads NAME=value lines",
+            };
+            return Err(
+                Error::usage(format!("no value for {}", slot.name)).with_hint(format!(
+                    "{how}; {} needs {}",
+                    provider.display_name,
+                    slot_list(provider)
+                )),
+            );
+        };
+        slot.check_format(&value)?;
+        values.push((slot.name.clone(), value));
+    }
+    Ok(values)
+}
+
+/// Asks for each slot on the terminal, re-asking until the format is right.
+pub fn ask_values(ui: &Ui, provider: &Provider, slots: &[&Slot]) -> stack::Result<Values> {
+    let mut values = Vec::new();
+    for slot in slots {
+        loop {
+            let question = format!("{} {} ({}):", provider.display_name, slot.label, slot.name);
+            let value = Secret::new(Slot::clean(ui.ask(&question, slot.secret)?.expose()));
+            match slot.check_format(&value) {
+                Ok(()) => {
+                    values.push((slot.name.clone(), value));
+                    break;
+                }
+                Err(e) => ui.error(&e),
+            }
+        }
+    }
+    Ok(values)
+}
+
+pub fn slot_list(provider: &Provider) -> String {
+    provider
+        .slots
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,75 @@
+//! `stack remove <service>`: take a service back out of the project and the vault.
+
+use stack::{Error, project};
+
+use crate::cli::Context;
+
+/// Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table
+#[derive(clap::Args)]
+pub struct Args {
+    /// The service to remove (see `stack list`)
+    service: String,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Leave the slots in the vault
+    #[arg(long)]
+    keep_secrets: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
+    let ui = &ctx.ui;
+    let root = project::require_root(&ctx.cwd)?;
+    let config = project::load(&root)?;
+    let Some(entry) = config.services.get(&args.service) else {
+        return Err(
+            Error::usage(format!("no service named {} in this project", args.service))
+                .with_hint("run `stack list` to see the project's services"),
+        );
+    };
+    if !args.yes {
+        if !ui.can_prompt() {
+            return Err(Error::usage(format!(
+                "removing {} needs confirmation, and there is no terminal to ask",
+                args.service
+            ))
+            .with_hint(format!("pass --yes: `stack remove {} --yes`", args.service)));
+        }
+        let what = if args.keep_secrets {
+            "its references (slots stay in the vault)".to_string()
+        } else {
+            format!(
+                "{} slot(s) in environment(s) {}",
+                entry.secrets.len(),
+                entry.environments.join(", ")
+            )
+        };
+        if !ui.confirm(&format!("Remove {} and {what}?", args.service))? {
+            return Err(Error::failed("nothing removed"));
+        }
+    }
+    let catalog = stack::catalog::Catalog::builtin()?;
+    let vault = ctx.open_vault()?;
+    let outcome = stack::ops::remove(
+        &ctx.cwd,
+        &*vault,
+        &catalog,
+        &args.service,
+        args.keep_secrets,
+    )?;
+    ui.status("Removed", &args.service);
+    if outcome.deleted > 0 {
+        ui.info(&format!(
+            "  deleted {} slot(s) from the {} vault",
+            outcome.deleted,
+            vault.kind().as_str()
+        ));
+    }
+    if !outcome.changed.is_empty() {
+        ui.info(&format!("  files: {}", outcome.changed.join(", ")));
+    }
+    for w in &outcome.warnings {
+        ui.warn(w);
+    }
+    Ok(0)
+}

@@ -1,0 +1,101 @@
+//! One error type for the whole tool: a message, its causes, an optional hint naming
+//! what to run, and the exit-code class of contract §5.
+
+use std::fmt;
+
+/// What kind of failure this is; decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A check failed: credential rejected, slot missing, user declined (exit 1).
+    Failed,
+    /// Usage or input error: bad flag, malformed file or value, no terminal (exit 2).
+    Usage,
+    /// Something could not be reached: vault or provider (exit 3).
+    Unavailable,
+    /// Interrupted at a prompt (exit 130).
+    Interrupted,
+}
+
+impl Kind {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Kind::Failed => 1,
+            Kind::Usage => 2,
+            Kind::Unavailable => 3,
+            Kind::Interrupted => 130,
+        }
+    }
+}
+
+/// Never holds a secret value: messages are built from names, paths and statuses only.
+#[derive(Debug)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub causes: Vec<String>,
+    pub hint: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(Kind::Failed, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(Kind::Unavailable, message)
+    }
+
+    pub fn interrupted() -> Self {
+        Self::new(Kind::Interrupted, "interrupted")
+    }
+
+    /// Records `source` and every error in its `source()` chain as causes.
+    pub fn caused_by(mut self, source: &(dyn std::error::Error + 'static)) -> Self {
+        let mut next = Some(source);
+        while let Some(err) = next {
+            let text = err.to_string();
+            if self.causes.last() != Some(&text) {
+                self.causes.push(text);
+            }
+            next = err.source();
+        }
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// An I/O failure on a file of the project, as an input/output error naming it.
+    pub fn io(action: &str, path: &std::path::Path, err: std::io::Error) -> Self {
+        let kind = match err.kind() {
+            std::io::ErrorKind::PermissionDenied => Kind::Usage,
+            _ => Kind::Unavailable,
+        };
+        Error::new(kind, format!("could not {action} {}", path.display())).caused_by(&err)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,128 @@
+//! Atomic file replacement and the project lock.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Reads a file that may not exist yet.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", path, e)),
+    }
+}
+
+/// Replaces `path` with `contents` atomically: a temporary file in the same directory,
+/// flushed to disk, then renamed over the original (whose permissions it keeps).
+pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.stack-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&tmp)?;
+        if let Ok(meta) = fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io("write", path, e)
+    })
+}
+
+/// A planned replacement of one file: its old content (`None`: it did not exist) and new.
+pub struct Write {
+    pub path: PathBuf,
+    pub old: Option<String>,
+    pub new: String,
+}
+
+/// Writes every changed file or, when one fails, puts back those already written.
+pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
+    let changed: Vec<&Write> = writes
+        .iter()
+        .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
+        .collect();
+    for (i, w) in changed.iter().enumerate() {
+        if let Err(e) = write_atomic(&w.path, &w.new) {
+            for done in &changed[..i] {
+                let _ = match &done.old {
+                    Some(old) => write_atomic(&done.path, old),
+                    None => {
+                        fs::remove_file(&done.path).map_err(|e| Error::io("remove", &done.path, e))
+                    }
+                };
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// An exclusive advisory lock on the project directory, held across a whole
+/// read-modify-write of the project files so concurrent `stack` processes lose nothing.
+pub struct ProjectLock {
+    _file: File,
+}
+
+impl ProjectLock {
+    pub fn acquire(dir: &Path) -> Result<ProjectLock> {
+        let path = lock_path(dir);
+        let file = open_lock(&path).map_err(|e| Error::io("lock", &path, e))?;
+        file.lock().map_err(|e| Error::io("lock", &path, e))?;
+        Ok(ProjectLock { _file: file })
+    }
+}
+
+// On Unix the directory itself is locked, so no lock file is left in the project.
+#[cfg(unix)]
+fn lock_path(dir: &Path) -> PathBuf {
+    dir.to_path_buf()
+}
+
+#[cfg(unix)]
+fn open_lock(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+#[cfg(not(unix))]
+fn lock_path(dir: &Path) -> PathBuf {
+    dir.join(".stack.lock")
+}
+
+#[cfg(not(unix))]
+fn open_lock(path: &Path) -> std::io::Result<File> {
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+        assert_eq!(line_col(text, 8), (3, 1));
+    }
+}

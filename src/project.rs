@@ -1,0 +1,300 @@
+//! `.stack.toml`: finding it (like git), typed reads, and comment-preserving edits.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+use crate::error::{Error, Result};
+use crate::fsutil::line_col;
+
+pub const FILE: &str = ".stack.toml";
+
+#[derive(Debug, Deserialize)]
+pub struct Config {
+    pub stack: StackTable,
+    #[serde(default)]
+    pub services: IndexMap<String, ServiceEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StackTable {
+    pub version: i64,
+    pub project: String,
+}
+
+/// One `[services.<name>]` table. Unknown keys are the user's and are kept.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceEntry {
+    pub provider: String,
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    #[serde(default)]
+    pub environments: Vec<String>,
+    pub mcp: Option<String>,
+}
+
+impl ServiceEntry {
+    pub fn has_env(&self, env: &str) -> bool {
+        self.environments.iter().any(|e| e == env)
+    }
+}
+
+/// Walks up from `start` to the first directory holding `.stack.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The project found from `start`, or an error with a hint to run `stack add`.
+pub fn require_root(start: &Path) -> Result<PathBuf> {
+    find_root(start).ok_or_else(|| {
+        Error::usage(format!(
+            "no {FILE} in {} or any parent directory",
+            start.display()
+        ))
+        .with_hint("run `stack add <provider>` to start a project here")
+    })
+}
+
+fn parse_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, msg: &str) -> Error {
+    let at = span
+        .map(|s| line_col(text, s.start))
+        .map(|(l, c)| format!(":{l}:{c}"))
+        .unwrap_or_default();
+    Error::usage(format!("{}{at}: {}", path.display(), msg.trim_end())).with_hint(format!(
+        "fix {FILE} by hand; stack never rewrites a malformed file"
+    ))
+}
+
+/// Typed read of `.stack.toml`.
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let config: Config =
+        toml::from_str(text).map_err(|e| parse_error(path, text, e.span(), e.message()))?;
+    if config.stack.version != 1 {
+        return Err(Error::usage(format!(
+            "{}: version {} is not supported by this stack (expected 1)",
+            path.display(),
+            config.stack.version
+        ))
+        .with_hint("upgrade stack"));
+    }
+    Ok(config)
+}
+
+pub fn load(root: &Path) -> Result<Config> {
+    let path = root.join(FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    parse(&path, &text)
+}
+
+/// A comment- and order-preserving editor over the text of `.stack.toml`.
+pub struct Editor {
+    doc: DocumentMut,
+}
+
+impl Editor {
+    /// Parses `text` both ways: typed (to validate) and as a document (to edit).
+    pub fn parse(path: &Path, text: &str) -> Result<(Editor, Config)> {
+        let config = parse(path, text)?;
+        let doc: DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| parse_error(path, text, e.span(), e.message()))?;
+        Ok((Editor { doc }, config))
+    }
+
+    /// A new file for a project in directory `dir`.
+    pub fn create(dir: &Path) -> Editor {
+        let mut doc = DocumentMut::new();
+        let mut stack = Table::new();
+        stack.insert("version", value(1));
+        stack.insert("project", value(new_project_id(dir)));
+        doc.insert("stack", Item::Table(stack));
+        Editor { doc }
+    }
+
+    pub fn project(&self) -> &str {
+        self.doc["stack"]["project"].as_str().unwrap_or_default()
+    }
+
+    /// Records that `service` holds `slots` for `env`, keeping whatever else the table holds.
+    pub fn record_service(
+        &mut self,
+        service: &str,
+        provider: &str,
+        slots: &[&str],
+        env: &str,
+        mcp: Option<&str>,
+    ) {
+        let services = self.services_mut();
+        if !services.contains_key(service) {
+            services.insert(service, Item::Table(Table::new()));
+        }
+        let table = services[service]
+            .as_table_like_mut()
+            .expect("a service is a table (checked by the typed read)");
+        table.insert("provider", value(provider));
+        let mut secrets = Array::new();
+        slots.iter().for_each(|s| secrets.push(*s));
+        match table.get_mut("secrets").and_then(Item::as_array_mut) {
+            Some(old)
+                if old
+                    .iter()
+                    .map(|v| v.as_str())
+                    .eq(slots.iter().map(|s| Some(*s))) => {}
+            _ => {
+                table.insert("secrets", value(secrets));
+            }
+        }
+        match table.get_mut("environments").and_then(Item::as_array_mut) {
+            Some(envs) => {
+                if !envs.iter().any(|e| e.as_str() == Some(env)) {
+                    envs.push(env);
+                }
+            }
+            None => {
+                table.insert("environments", value(Array::from_iter([env])));
+            }
+        }
+        match mcp {
+            Some(name) => {
+                table.insert("mcp", value(name));
+            }
+            None => {
+                table.remove("mcp");
+            }
+        }
+    }
+
+    /// Sets or clears the `mcp` key of a recorded service.
+    pub fn set_mcp(&mut self, service: &str, mcp: Option<&str>) {
+        if let Some(table) = self
+            .services_mut()
+            .get_mut(service)
+            .and_then(Item::as_table_like_mut)
+        {
+            match mcp {
+                Some(name) => {
+                    table.insert("mcp", value(name));
+                }
+                None => {
+                    table.remove("mcp");
+                }
+            }
+        }
+    }
+
+    pub fn remove_service(&mut self, service: &str) {
+        self.services_mut().remove(service);
+    }
+
+    fn services_mut(&mut self) -> &mut Table {
+        if !self.doc.contains_key("services") {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            self.doc.insert("services", Item::Table(t));
+        }
+        self.doc["services"]
+            .as_table_mut()
+            .expect("services is a table (checked by the typed read)")
+    }
+
+    pub fn render(&self) -> String {
+        self.doc.to_string()
+    }
+}
+
+/// The directory's name, made safe, plus a short random suffix: stable once written.
+fn new_project_id(dir: &Path) -> String {
+    let base: String = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("project")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let base = base.trim_matches('-');
+    let base = if base.is_empty() { "project" } else { base };
+    format!("{base}-{:06x}", crate::random_u64() & 0xff_ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER_FILE: &str = r#"# my project
+[stack]
+version = 1
+project = "app-abc123"   # keep me
+
+# auth goes here
+[services.workos]
+provider = "workos"
+secrets = ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"]
+environments = ["dev"]
+mcp = "workos"
+owner = "alice"          # unknown key
+
+[tool.other]
+x = 1
+"#;
+
+    #[test]
+    fn edits_keep_comments_order_and_unknown_keys() {
+        let path = Path::new(FILE);
+        let (mut ed, config) = Editor::parse(path, USER_FILE).unwrap();
+        assert_eq!(config.services["workos"].environments, ["dev"]);
+        ed.record_service(
+            "workos",
+            "workos",
+            &["WORKOS_API_KEY", "WORKOS_CLIENT_ID"],
+            "prod",
+            Some("workos"),
+        );
+        let out = ed.render();
+        let expected = USER_FILE.replace(r#"["dev"]"#, r#"["dev", "prod"]"#);
+        assert_eq!(out, expected);
+        ed.remove_service("workos");
+        let out = ed.render();
+        assert!(out.starts_with("# my project\n[stack]"));
+        assert!(out.contains("project = \"app-abc123\"   # keep me"));
+        assert!(out.contains("[tool.other]\nx = 1"));
+        assert!(!out.contains("workos"));
+    }
+
+    #[test]
+    fn new_file_has_a_stable_looking_project_id() {
+        let ed = Editor::create(Path::new("/tmp/My App"));
+        let id = ed.project().to_string();
+        assert!(id.starts_with("my-app-"), "{id}");
+        assert_eq!(id.len(), "my-app-".len() + 6);
+        let mut ed = ed;
+        ed.record_service("workos", "workos", &["A"], "dev", None);
+        let text = ed.render();
+        let config = parse(Path::new(FILE), &text).unwrap();
+        assert_eq!(config.stack.project, id);
+        assert!(text.contains("[services.workos]"), "{text}");
+        assert!(!text.contains("[services]\n"), "{text}");
+    }
+
+    #[test]
+    fn malformed_files_name_line_and_column() {
+        let err = parse(
+            Path::new(".stack.toml"),
+            "[stack]\nversion = 1\nproject = \n",
+        )
+        .unwrap_err();
+        assert!(err.message.starts_with(".stack.toml:3:"), "{}", err.message);
+        let err = parse(Path::new(".stack.toml"), "[stack]\nversion = 1\n").unwrap_err();
+        assert!(err.message.contains("project"), "{}", err.message);
+    }
+}

@@ -1,0 +1,148 @@
+//! The one owner of the terminal: data on stdout; status, warnings, errors and hints on
+//! stderr; colour; spinners; and whether a prompt is possible.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use stack::{Error, Kind, Secret};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Ui {
+    color: bool,
+    quiet: bool,
+    verbose: u8,
+    interactive: bool,
+}
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const GREEN: &str = "\x1b[1;32m";
+const CYAN: &str = "\x1b[1;36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Ui {
+    pub fn new(choice: ColorChoice, quiet: bool, verbose: u8) -> Ui {
+        let stderr_tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stderr_tty && !no_color,
+        };
+        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+        Ui {
+            color,
+            quiet,
+            verbose,
+            interactive: stderr_tty && std::io::stdin().is_terminal() && !ci,
+        }
+    }
+
+    /// Whether stack may ask the user something: a terminal on both ends and not CI.
+    pub fn can_prompt(&self) -> bool {
+        self.interactive
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A line of data on stdout.
+    pub fn out(&self, line: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+    }
+
+    /// Raw bytes on stdout (generated scripts).
+    pub fn out_bytes(&self, bytes: &[u8]) {
+        let _ = std::io::stdout().lock().write_all(bytes);
+    }
+
+    /// One JSON document on stdout.
+    pub fn json(&self, value: &serde_json::Value) {
+        self.out(&serde_json::to_string_pretty(value).expect("JSON values serialize"));
+    }
+
+    /// A status line on stderr: `   Added workos (dev)`; hidden by `-q`.
+    pub fn status(&self, verb: &str, message: &str) {
+        if !self.quiet {
+            eprintln!("{} {message}", self.paint(GREEN, &format!("{verb:>9}")));
+        }
+    }
+
+    /// Plain information on stderr; hidden by `-q`.
+    pub fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Detail shown with `-v`.
+    pub fn verbose(&self, message: &str) {
+        if self.verbose > 0 && !self.quiet {
+            eprintln!("{} {message}", self.paint(BOLD, "verbose:"));
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        eprintln!("{} {message}", self.paint(YELLOW, "warning:"));
+    }
+
+    pub fn hint(&self, message: &str) {
+        eprintln!("{} {message}", self.paint(CYAN, "hint:"));
+    }
+
+    /// `error: …`, each cause as `Caused by: …`, then `hint: …`.
+    pub fn error(&self, err: &Error) {
+        if err.kind == Kind::Interrupted {
+            eprintln!();
+        }
+        eprintln!("{} {}", self.paint(RED, "error:"), err.message);
+        for cause in &err.causes {
+            eprintln!("  {} {cause}", self.paint(BOLD, "Caused by:"));
+        }
+        if let Some(hint) = &err.hint {
+            self.hint(hint);
+        }
+    }
+
+    /// A spinner on stderr while `work` runs, only when stderr is a terminal.
+    pub fn spin<T>(&self, message: &str, work: impl FnOnce() -> T) -> T {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return work();
+        }
+        let bar = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(80));
+        let out = work();
+        bar.finish_and_clear();
+        out
+    }
+
+    /// Asks for a value on the terminal; secrets are not echoed.
+    pub fn ask(&self, question: &str, hidden: bool) -> stack::Result<Secret> {
+        eprint!("{} ", self.paint(BOLD, question));
+        let _ = std::io::stderr().flush();
+        crate::prompt::read_line(hidden)
+    }
+
+    /// A yes/no question; anything but y/yes is no.
+    pub fn confirm(&self, question: &str) -> stack::Result<bool> {
+        let answer = self.ask(&format!("{question} [y/N]"), false)?;
+        Ok(matches!(
+            answer.expose().trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        ))
+    }
+}

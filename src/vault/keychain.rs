@@ -1,0 +1,213 @@
+//! The OS keychain: one item per slot, service `stack`, account `<project>/<env>/<SLOT>`.
+//!
+//! On Linux this is the Secret Service over D-Bus (see SECURITY.md for why the session is
+//! a plain one); on macOS and Windows, the keyring-core native stores.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::{Key, Vault, VaultKind, unreachable};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+const SERVICE: &str = "stack";
+
+/// A locked keyring can leave a call waiting for a password prompt forever.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Keychain;
+
+impl Vault for Keychain {
+    fn kind(&self) -> VaultKind {
+        VaultKind::Keychain
+    }
+
+    fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let accounts: Vec<String> = keys.iter().map(Key::account).collect();
+        with_timeout(move || backend::get(&accounts))
+    }
+
+    fn set(&self, entries: &[(Key, Secret)]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<(String, Secret)> = entries
+            .iter()
+            .map(|(k, v)| (k.account(), v.clone()))
+            .collect();
+        with_timeout(move || backend::set(&entries))
+    }
+
+    fn delete(&self, keys: &[Key]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let accounts: Vec<String> = keys.iter().map(Key::account).collect();
+        with_timeout(move || backend::delete(&accounts))
+    }
+}
+
+/// Runs a blocking keychain call on its own thread, giving up after [`TIMEOUT`].
+fn with_timeout<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(call());
+    });
+    match rx.recv_timeout(TIMEOUT) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(why)) => Err(unavailable(&why)),
+        Err(_) => Err(unavailable(&format!(
+            "no answer within {} s (is the keyring locked and waiting for its password?)",
+            TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+fn unavailable(why: &str) -> Error {
+    unreachable(VaultKind::Keychain, why).with_hint(
+        "unlock or start the OS keychain (on Linux a Secret Service such as gnome-keyring or \
+         KeePassXC), or choose another vault with --vault or STACK_VAULT (file, bao, env)",
+    )
+}
+
+#[cfg(target_os = "linux")]
+mod backend {
+    use std::collections::HashMap;
+
+    use secret_service::blocking::{Item, SecretService};
+    use secret_service::{EncryptionType, Error as SsError};
+
+    use super::SERVICE;
+    use crate::secret::Secret;
+
+    fn describe(e: SsError) -> String {
+        match e {
+            SsError::Unavailable => "no Secret Service is running on the session bus".into(),
+            SsError::Locked => "the keyring is locked".into(),
+            SsError::Prompt => "the unlock prompt was dismissed".into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// A plain (unencrypted) session: the bus is the user's own, and the Diffie-Hellman
+    /// session costs ~10 ms on every `stack exec` for no protection (SECURITY.md).
+    fn connect() -> Result<SecretService<'static>, String> {
+        SecretService::connect(EncryptionType::Plain).map_err(describe)
+    }
+
+    fn attributes(account: &str) -> HashMap<&str, &str> {
+        HashMap::from([("service", SERVICE), ("username", account)])
+    }
+
+    fn find<'a>(ss: &'a SecretService, account: &str) -> Result<Vec<Item<'a>>, String> {
+        let found = ss.search_items(attributes(account)).map_err(describe)?;
+        if !found.locked.is_empty() {
+            let locked: Vec<&Item> = found.locked.iter().collect();
+            ss.unlock_all(&locked).map_err(describe)?;
+        }
+        Ok(found.unlocked.into_iter().chain(found.locked).collect())
+    }
+
+    pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
+        let ss = connect()?;
+        accounts
+            .iter()
+            .map(|account| {
+                let Some(item) = find(&ss, account)?.into_iter().next() else {
+                    return Ok(None);
+                };
+                let bytes = zeroize::Zeroizing::new(item.get_secret().map_err(describe)?);
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| format!("the item for {account} is not UTF-8"))?;
+                Ok(Some(Secret::new(text)))
+            })
+            .collect()
+    }
+
+    pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
+        let ss = connect()?;
+        let collection = ss.get_default_collection().map_err(describe)?;
+        collection.ensure_unlocked().map_err(describe)?;
+        for (account, value) in entries {
+            collection
+                .create_item(
+                    &format!("stack: {account}"),
+                    attributes(account),
+                    value.expose().as_bytes(),
+                    true,
+                    "text/plain",
+                )
+                .map_err(describe)?;
+        }
+        Ok(())
+    }
+
+    pub fn delete(accounts: &[String]) -> Result<(), String> {
+        let ss = connect()?;
+        for account in accounts {
+            for item in find(&ss, account)? {
+                item.delete().map_err(describe)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+mod backend {
+    use keyring_core::{Entry, Error as KError};
+
+    use super::SERVICE;
+    use crate::secret::Secret;
+
+    fn store() -> Result<(), String> {
+        if keyring_core::get_default_store().is_none() {
+            #[cfg(target_os = "macos")]
+            let store = apple_native_keyring_store::keychain::Store::new();
+            #[cfg(target_os = "windows")]
+            let store = windows_native_keyring_store::Store::new();
+            keyring_core::set_default_store(store.map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+
+    fn entry(account: &str) -> Result<Entry, String> {
+        store()?;
+        Entry::new(SERVICE, account).map_err(|e| e.to_string())
+    }
+
+    pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
+        accounts
+            .iter()
+            .map(|a| match entry(a)?.get_password() {
+                Ok(v) => Ok(Some(Secret::new(v))),
+                Err(KError::NoEntry) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            })
+            .collect()
+    }
+
+    pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
+        for (account, value) in entries {
+            entry(account)?
+                .set_password(value.expose())
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    pub fn delete(accounts: &[String]) -> Result<(), String> {
+        for account in accounts {
+            match entry(account)?.delete_credential() {
+                Ok(()) | Err(KError::NoEntry) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok(())
+    }
+}
