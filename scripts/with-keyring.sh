@@ -176,8 +176,10 @@ export STACK_TEST_KEYRING=1
 
 # Run CMD in the background and wait, so a TERM/INT sent to this script is
 # forwarded at once (bash defers traps while a foreground child runs) and the
-# cleanup still happens.  `<&0` keeps stdin (async jobs get /dev/null).
-"$@" <&0 &
+# cleanup still happens.  `<&0` keeps stdin (async jobs get /dev/null), and the
+# subshell restores SIGINT/SIGQUIT, which bash ignores in background jobs: a test
+# that sends Ctrl-C or SIGINT must see the default disposition.
+( trap - INT QUIT; exec "$@" ) <&0 &
 cmd_pid=$!
 trap 'kill -TERM "$cmd_pid" 2>/dev/null || true' TERM
 trap 'kill -INT "$cmd_pid" 2>/dev/null || true' INT
