@@ -76,36 +76,43 @@ pub fn run() -> u8 {
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     let is_exec = matches!(cli.command, Command::Exec(_));
     let vault = cli.vault.parse().expect("clap checked the value");
-    let result = setup(cli.dir.as_deref(), vault).and_then(|(cwd, vault)| {
-        let ctx = Context { ui, cwd, vault };
-        dispatch(&ctx, cli.command)
-    });
-    result.unwrap_or_else(|e| {
-        Ui::new(cli.color, cli.quiet, cli.verbose).error(&e);
-        exit_code(&e, is_exec)
+    let ctx = match setup(ui, cli.dir.as_deref(), vault) {
+        Ok(ctx) => ctx,
+        Err((ui, e)) => {
+            ui.error(&e);
+            return e.kind.exit_code();
+        }
+    };
+    dispatch(&ctx, cli.command).unwrap_or_else(|e| {
+        ctx.ui.error(&e);
+        // `exec` keeps the child's codes free: its own failures are all 125.
+        if is_exec { 125 } else { e.kind.exit_code() }
     })
 }
 
-fn exit_code(e: &stack::Error, is_exec: bool) -> u8 {
-    if is_exec && e.kind != stack::Kind::Usage {
-        // `exec` keeps the child's codes free: its own failures are 125.
-        125
-    } else {
-        e.kind.exit_code()
-    }
-}
-
-fn setup(dir: Option<&std::path::Path>, vault: VaultKind) -> stack::Result<(PathBuf, VaultKind)> {
+/// Applies the global options; errors here are usage errors for every command.
+fn setup(
+    ui: Ui,
+    dir: Option<&std::path::Path>,
+    vault: VaultKind,
+) -> Result<Context, (Ui, stack::Error)> {
     if vault != VaultKind::Keychain {
         // Opening it says why it is not available yet.
-        stack::vault::open(vault)?;
+        if let Err(e) = stack::vault::open(vault) {
+            return Err((ui, e));
+        }
     }
-    if let Some(dir) = dir {
-        std::env::set_current_dir(dir).map_err(|e| stack::Error::io("change to", dir, e))?;
+    if let Some(dir) = dir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        let mut err = stack::Error::io("change to", dir, e);
+        err.kind = stack::Kind::Usage;
+        return Err((ui, err));
     }
-    let cwd = std::env::current_dir()
-        .map_err(|e| stack::Error::io("read", std::path::Path::new("."), e))?;
-    Ok((cwd, vault))
+    match std::env::current_dir() {
+        Ok(cwd) => Ok(Context { ui, cwd, vault }),
+        Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
+    }
 }
 
 fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {

@@ -92,9 +92,11 @@ fn fix(
                 Ok(v) => v,
                 Err(e) => {
                     ui.warn(&format!("cannot fix {}: {}", service.name, e.message));
-                    if let Some(h) = &e.hint {
-                        ui.hint(h);
-                    }
+                    ui.hint(&format!(
+                        "without a terminal, --fix reads the new values from the environment: \
+                         set {}",
+                        names.join(", ")
+                    ));
                     return Ok(false);
                 }
             }
