@@ -125,4 +125,36 @@ mod tests {
         assert_eq!(line_col(text, 7), (2, 4));
         assert_eq!(line_col(text, 8), (3, 1));
     }
+
+    #[test]
+    fn a_failed_write_puts_back_the_files_already_written() {
+        let dir = std::env::temp_dir().join(format!("stack-fsutil-{}", crate::random_u64()));
+        fs::create_dir_all(&dir).unwrap();
+        let kept = dir.join("kept");
+        let created = dir.join("created");
+        fs::write(&kept, "old").unwrap();
+        let writes = [
+            Write {
+                path: kept.clone(),
+                old: Some("old".into()),
+                new: "new".into(),
+            },
+            Write {
+                path: created.clone(),
+                old: None,
+                new: "fresh".into(),
+            },
+            Write {
+                path: dir.join("missing-dir").join("file"),
+                old: None,
+                new: "never".into(),
+            },
+        ];
+        assert!(write_all_or_none(&writes).is_err());
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "old");
+        assert!(!created.exists());
+        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -131,3 +131,67 @@ fn unreachable(kind: VaultKind, what: &str) -> Error {
         kind.as_str()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// An in-memory vault whose `set` fails once, after `fail_after` writes.
+    struct Flaky {
+        items: RefCell<HashMap<String, Secret>>,
+        fail_after: RefCell<Option<usize>>,
+        writes: RefCell<usize>,
+    }
+
+    impl Vault for Flaky {
+        fn kind(&self) -> VaultKind {
+            VaultKind::Keychain
+        }
+        fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
+            let items = self.items.borrow();
+            Ok(keys
+                .iter()
+                .map(|k| items.get(&k.account()).cloned())
+                .collect())
+        }
+        fn set(&self, entries: &[(Key, Secret)]) -> Result<()> {
+            for (k, v) in entries {
+                if *self.fail_after.borrow() == Some(*self.writes.borrow()) {
+                    self.fail_after.take();
+                    return Err(Error::unavailable("disk on fire"));
+                }
+                *self.writes.borrow_mut() += 1;
+                self.items.borrow_mut().insert(k.account(), v.clone());
+            }
+            Ok(())
+        }
+        fn delete(&self, keys: &[Key]) -> Result<()> {
+            for k in keys {
+                self.items.borrow_mut().remove(&k.account());
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn store_all_is_all_or_nothing() {
+        let a = Key::new("p", "dev", "A");
+        let b = Key::new("p", "dev", "B");
+        let vault = Flaky {
+            items: RefCell::new(HashMap::from([(a.account(), Secret::new("old-a"))])),
+            fail_after: RefCell::new(Some(1)),
+            writes: RefCell::new(0),
+        };
+        let entries = [
+            (a.clone(), Secret::new("new-a")),
+            (b.clone(), Secret::new("new-b")),
+        ];
+        assert!(store_all(&vault, &entries).is_err());
+        let after = vault.get(&[a, b]).unwrap();
+        assert_eq!(after[0].as_ref().map(Secret::expose), Some("old-a"));
+        assert!(after[1].is_none());
+    }
+}
