@@ -272,6 +272,15 @@ impl Catalog {
         &self.providers
     }
 
+    /// Whether `value` has the shape of some provider's secret slot.
+    pub fn looks_secret(&self, value: &str) -> bool {
+        let value = Secret::new(Slot::clean(value));
+        self.providers
+            .iter()
+            .flat_map(|p| &p.slots)
+            .any(|s| s.secret && s.check_format(&value).is_ok())
+    }
+
     /// Names only, without parsing: for argument validation and completions.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(stem, _)| *stem)

@@ -68,6 +68,10 @@ pub fn command() -> clap::Command {
 pub fn run() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            crate::ui::raw_stderr(&redact_secrets(e.render().to_string()));
+            return e.exit_code() as u8;
+        }
         Err(e) => {
             let _ = e.print();
             return e.exit_code() as u8;
@@ -113,6 +117,21 @@ fn setup(
         Ok(cwd) => Ok(Context { ui, cwd, vault }),
         Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
     }
+}
+
+/// A key pasted as an argument must not be echoed into a terminal log by a usage error:
+/// arguments shaped like a provider's secret are blanked out.
+fn redact_secrets(mut text: String) -> String {
+    let Ok(catalog) = stack::catalog::Catalog::builtin() else {
+        return text;
+    };
+    for arg in std::env::args().skip(1) {
+        let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
+        if catalog.looks_secret(value) {
+            text = text.replace(value, "<redacted>");
+        }
+    }
+    text
 }
 
 fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {

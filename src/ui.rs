@@ -14,6 +14,11 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Text already formatted elsewhere (clap's usage errors), to stderr as is.
+pub fn raw_stderr(text: &str) {
+    eprint!("{text}");
+}
+
 pub struct Ui {
     color: bool,
     quiet: bool,
