@@ -183,9 +183,15 @@ pub fn remove(
                 .map(|slot| Key::new(&config.stack.project, env, slot))
         })
         .collect();
-    if !keep_secrets {
-        vault.delete(&keys)?;
-    }
+    let keys = if keep_secrets { Vec::new() } else { keys };
+    // Read first, so the deletion can be undone if the files cannot be written.
+    let previous: Vec<(Key, Secret)> = keys
+        .iter()
+        .cloned()
+        .zip(vault.get(&keys)?)
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    vault.delete(&keys)?;
     let mut writes = vec![Write {
         path: toml_path,
         old: Some(toml_old),
@@ -193,10 +199,13 @@ pub fn remove(
     }];
     writes.extend(files.writes());
     let changed = changed_names(&writes);
-    write_all_or_none(&writes)?;
+    if let Err(e) = write_all_or_none(&writes) {
+        let _ = vault.set(&previous);
+        return Err(e);
+    }
     Ok(RemoveOutcome {
         changed,
-        deleted: if keep_secrets { 0 } else { keys.len() },
+        deleted: previous.len(),
         warnings,
     })
 }

@@ -17,8 +17,8 @@ pub struct Args {
     #[arg(long, value_name = "SERVICE")]
     only: Vec<String>,
     /// The command and its arguments, passed through byte for byte
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true,
-          value_name = "CMD", value_parser = clap::value_parser!(OsString))]
+    #[arg(required = true, trailing_var_arg = true, value_name = "CMD",
+          value_parser = clap::value_parser!(OsString))]
     command: Vec<OsString>,
 }
 
@@ -52,7 +52,8 @@ fn start(ctx: &Context, mut cmd: Command, program: &OsString) -> stack::Result<u
 #[cfg(not(unix))]
 fn start(ctx: &Context, mut cmd: Command, program: &OsString) -> stack::Result<u8> {
     match cmd.status() {
-        Ok(status) => Ok(status.code().map_or(1, |c| c as u8)),
+        // Windows exit codes are 32-bit: pass them on whole.
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
         Err(err) => Ok(cannot_start(ctx, program, err)),
     }
 }

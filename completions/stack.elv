@@ -1,0 +1,148 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[stack] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'stack'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'stack'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a provider''s credentials to this project'
+            cand remove 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+            cand doctor 'Check every service: slots present, credentials accepted, files consistent'
+            cand exec 'Run a command with this project''s secrets in its environment'
+            cand list 'List this project''s services and their slots'
+            cand completion 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;add'= {
+            cand --env 'Environment to store the slots for'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand --from-env 'Read each slot from the environment variable of the same name'
+            cand --stdin 'Read NAME=value lines from standard input'
+            cand --no-verify 'Store without asking the provider whether the credentials work'
+            cand --force 'Ask again and replace the slots even if the service is already added and healthy'
+            cand -y 'Replace a plaintext value already in .env with the reference'
+            cand --yes 'Replace a plaintext value already in .env with the reference'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;remove'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --keep-secrets 'Leave the slots in the vault'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;doctor'= {
+            cand --env 'Environment to check'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand --fix 'Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files'
+            cand --json 'Print one JSON document'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;exec'= {
+            cand --env 'Environment whose slots to inject'
+            cand --only 'Inject only this service''s slots (repeatable)'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;list'= {
+            cand --env 'Environment whose slots to look for'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON document'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;completion'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;help'= {
+            cand add 'Add a provider''s credentials to this project'
+            cand remove 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+            cand doctor 'Check every service: slots present, credentials accepted, files consistent'
+            cand exec 'Run a command with this project''s secrets in its environment'
+            cand list 'List this project''s services and their slots'
+            cand completion 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;help;add'= {
+        }
+        &'stack;help;remove'= {
+        }
+        &'stack;help;doctor'= {
+        }
+        &'stack;help;exec'= {
+        }
+        &'stack;help;list'= {
+        }
+        &'stack;help;completion'= {
+        }
+        &'stack;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

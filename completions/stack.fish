@@ -1,0 +1,133 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_stack_global_optspecs
+    string join \n C= vault= color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_stack_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_stack_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_stack_using_subcommand
+    set -l cmd (__fish_stack_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c stack -n "__fish_stack_needs_command" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_needs_command" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_needs_command" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_needs_command" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_needs_command" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_needs_command" -s V -l version -d 'Print version'
+complete -c stack -n "__fish_stack_needs_command" -f -a "add" -d 'Add a provider\'s credentials to this project'
+complete -c stack -n "__fish_stack_needs_command" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+complete -c stack -n "__fish_stack_needs_command" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
+complete -c stack -n "__fish_stack_needs_command" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
+complete -c stack -n "__fish_stack_needs_command" -f -a "list" -d 'List this project\'s services and their slots'
+complete -c stack -n "__fish_stack_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c stack -n "__fish_stack_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand add" -l env -d 'Environment to store the slots for' -r
+complete -c stack -n "__fish_stack_using_subcommand add" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand add" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand add" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand add" -l from-env -d 'Read each slot from the environment variable of the same name'
+complete -c stack -n "__fish_stack_using_subcommand add" -l stdin -d 'Read NAME=value lines from standard input'
+complete -c stack -n "__fish_stack_using_subcommand add" -l no-verify -d 'Store without asking the provider whether the credentials work'
+complete -c stack -n "__fish_stack_using_subcommand add" -l force -d 'Ask again and replace the slots even if the service is already added and healthy'
+complete -c stack -n "__fish_stack_using_subcommand add" -s y -l yes -d 'Replace a plaintext value already in .env with the reference'
+complete -c stack -n "__fish_stack_using_subcommand add" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand add" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand add" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand remove" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand remove" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand remove" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c stack -n "__fish_stack_using_subcommand remove" -l keep-secrets -d 'Leave the slots in the vault'
+complete -c stack -n "__fish_stack_using_subcommand remove" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand remove" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand remove" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l env -d 'Environment to check' -r
+complete -c stack -n "__fish_stack_using_subcommand doctor" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l fix -d 'Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand exec" -l env -d 'Environment whose slots to inject' -r
+complete -c stack -n "__fish_stack_using_subcommand exec" -l only -d 'Inject only this service\'s slots (repeatable)' -r
+complete -c stack -n "__fish_stack_using_subcommand exec" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand exec" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand exec" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand list" -l env -d 'Environment whose slots to look for' -r
+complete -c stack -n "__fish_stack_using_subcommand list" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand list" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand list" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand list" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand list" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand list" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand completion" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand completion" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand completion" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand completion" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand completion" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "add" -d 'Add a provider\'s credentials to this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "list" -d 'List this project\'s services and their slots'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

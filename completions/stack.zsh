@@ -1,0 +1,282 @@
+#compdef stack
+
+autoload -U is-at-least
+
+_stack() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_stack_commands" \
+"*::: :->stack" \
+&& ret=0
+    case $state in
+    (stack)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-command-$line[1]:"
+        case $line[1] in
+            (add)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment to store the slots for]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(--stdin)--from-env[Read each slot from the environment variable of the same name]' \
+'--stdin[Read NAME=value lines from standard input]' \
+'--no-verify[Store without asking the provider whether the credentials work]' \
+'--force[Ask again and replace the slots even if the service is already added and healthy]' \
+'-y[Replace a plaintext value already in .env with the reference]' \
+'--yes[Replace a plaintext value already in .env with the reference]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':provider -- The provider to add (see `stack providers`):(workos)' \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'-y[Do not ask for confirmation]' \
+'--yes[Do not ask for confirmation]' \
+'--keep-secrets[Leave the slots in the vault]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':service -- The service to remove (see `stack list`):_default' \
+&& ret=0
+;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment to check]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--fix[Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files]' \
+'--json[Print one JSON document]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment whose slots to inject]:ENV:_default' \
+'*--only=[Inject only this service'\''s slots (repeatable)]:SERVICE:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::command -- The command and its arguments, passed through byte for byte:_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment whose slots to look for]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--json[Print one JSON document]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- The shell to complete for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_stack__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-help-command-$line[1]:"
+        case $line[1] in
+            (add)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_stack_commands] )) ||
+_stack_commands() {
+    local commands; commands=(
+'add:Add a provider'\''s credentials to this project' \
+'remove:Remove a service\: its slots, .env references, .mcp.json entry and .stack.toml table' \
+'doctor:Check every service\: slots present, credentials accepted, files consistent' \
+'exec:Run a command with this project'\''s secrets in its environment' \
+'list:List this project'\''s services and their slots' \
+'completion:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__add_commands] )) ||
+_stack__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack add commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__completion_commands] )) ||
+_stack__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack completion commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__doctor_commands] )) ||
+_stack__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack doctor commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__exec_commands] )) ||
+_stack__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack exec commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help_commands] )) ||
+_stack__subcmd__help_commands() {
+    local commands; commands=(
+'add:Add a provider'\''s credentials to this project' \
+'remove:Remove a service\: its slots, .env references, .mcp.json entry and .stack.toml table' \
+'doctor:Check every service\: slots present, credentials accepted, files consistent' \
+'exec:Run a command with this project'\''s secrets in its environment' \
+'list:List this project'\''s services and their slots' \
+'completion:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__add_commands] )) ||
+_stack__subcmd__help__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help add commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__completion_commands] )) ||
+_stack__subcmd__help__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help completion commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__doctor_commands] )) ||
+_stack__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help doctor commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__exec_commands] )) ||
+_stack__subcmd__help__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help exec commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__help_commands] )) ||
+_stack__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__list_commands] )) ||
+_stack__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help list commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__remove_commands] )) ||
+_stack__subcmd__help__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help remove commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__list_commands] )) ||
+_stack__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack list commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__remove_commands] )) ||
+_stack__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack remove commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_stack" ]; then
+    _stack "$@"
+else
+    compdef _stack stack
+fi
