@@ -16,6 +16,17 @@ use crate::verify::{Health, Verifier};
 /// Values for some or all slots of a provider, in the manifest's slot order.
 pub type Values = Vec<(String, Secret)>;
 
+/// Parses the project files that exist, so a malformed one stops a command before it
+/// asks for values or sends anything.
+pub fn check_files(start: &Path) -> Result<()> {
+    let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
+    let toml_path = root.join(project::FILE);
+    if let Some(text) = read_optional(&toml_path)? {
+        project::parse(&toml_path, &text)?;
+    }
+    ProjectFiles::read(&root).map(drop)
+}
+
 pub struct AddOutcome {
     pub root: PathBuf,
     pub project: String,

@@ -4,8 +4,10 @@
 
 use stack::{Error, Secret};
 
+/// Shows `question` on stderr (once the terminal is set up, so nothing typed early is
+/// echoed) and reads the answer from the terminal.
 #[cfg(unix)]
-pub fn read_line(hidden: bool) -> stack::Result<Secret> {
+pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
     use std::io::{Read, Write};
 
     use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
@@ -27,10 +29,12 @@ pub fn read_line(hidden: bool) -> stack::Result<Secret> {
         }
     }
     let _restore = Restore(&stdin, original);
+    let mut echo = std::io::stderr();
+    let _ = write!(echo, "{question} ");
+    let _ = echo.flush();
 
     let mut line = zeroize::Zeroizing::new(Vec::<u8>::new());
     let mut input = stdin.lock();
-    let mut echo = std::io::stderr();
     let mut byte = [0u8; 1];
     let mut escape = false;
     loop {

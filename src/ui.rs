@@ -137,9 +137,7 @@ impl Ui {
 
     /// Asks for a value on the terminal; secrets are not echoed.
     pub fn ask(&self, question: &str, hidden: bool) -> stack::Result<Secret> {
-        eprint!("{} ", self.paint(BOLD, question));
-        let _ = std::io::stderr().flush();
-        crate::prompt::read_line(hidden)
+        crate::prompt::read_line(&self.paint(BOLD, question), hidden)
     }
 
     /// A yes/no question; anything but y/yes is no.

@@ -42,6 +42,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let base = provider.api_base()?;
     let vault = ctx.open_vault()?;
     let env = args.env.as_str();
+    ops::check_files(&ctx.cwd)?;
 
     if !args.force && already_added(ctx, &*vault, provider, env, args.no_verify)? {
         ui.status(
