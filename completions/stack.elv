@@ -19,7 +19,7 @@ set edit:completion:arg-completer[stack] = {|@words|
     var completions = [
         &'stack'= {
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
@@ -35,12 +35,17 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand exec 'Run a command with this project''s secrets in its environment'
             cand list 'List this project''s services and their slots'
             cand completion 'Print a shell completion script'
+            cand vault 'Inspect the vault, or move this project''s slots to another one'
+            cand ci 'Print a CI workflow for this project'
+            cand providers 'List the provider catalog'
+            cand recommend 'Rank catalog providers for a plain-language brief'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;add'= {
             cand --env 'Environment to store the slots for'
+            cand --with 'Also store this optional slot (repeatable; offered interactively on a terminal)'
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand --from-env 'Read each slot from the environment variable of the same name'
             cand --stdin 'Read NAME=value lines from standard input'
@@ -57,7 +62,7 @@ set edit:completion:arg-completer[stack] = {|@words|
         }
         &'stack;remove'= {
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
@@ -72,7 +77,7 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;doctor'= {
             cand --env 'Environment to check'
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand --fix 'Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files'
             cand --json 'Print one JSON document'
@@ -87,7 +92,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand --env 'Environment whose slots to inject'
             cand --only 'Inject only this service''s slots (repeatable)'
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
@@ -99,7 +104,7 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;list'= {
             cand --env 'Environment whose slots to look for'
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand --json 'Print one JSON document'
             cand -q 'Print only errors and warnings'
@@ -111,8 +116,118 @@ set edit:completion:arg-completer[stack] = {|@words|
         }
         &'stack;completion'= {
             cand -C 'Run as if stack was started in DIR'
-            cand --vault 'Where slot values live'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;vault'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Which vault is in use, whether it can be reached, and which slots it holds'
+            cand copy 'Copy this project''s slots to another vault and confirm them there'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;vault;status'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON document'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;vault;copy'= {
+            cand --to 'The destination vault'
+            cand --env 'Only this environment (default: every environment the services were added to)'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;vault;help'= {
+            cand status 'Which vault is in use, whether it can be reached, and which slots it holds'
+            cand copy 'Copy this project''s slots to another vault and confirm them there'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;vault;help;status'= {
+        }
+        &'stack;vault;help;copy'= {
+        }
+        &'stack;vault;help;help'= {
+        }
+        &'stack;ci'= {
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;ci;github'= {
+            cand --vault 'Where CI reads the slots from'
+            cand --run 'The command to run with the secrets injected'
+            cand -C 'Run as if stack was started in DIR'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;ci;help'= {
+            cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'stack;ci;help;github'= {
+        }
+        &'stack;ci;help;help'= {
+        }
+        &'stack;providers'= {
+            cand --category 'Only this category (auth, database, ai, …; any case)'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON document'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;recommend'= {
+            cand --k 'How many providers to show'
+            cand --category 'Only this category (any case)'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON document'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more about what happens (repeatable)'
@@ -127,6 +242,10 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand exec 'Run a command with this project''s secrets in its environment'
             cand list 'List this project''s services and their slots'
             cand completion 'Print a shell completion script'
+            cand vault 'Inspect the vault, or move this project''s slots to another one'
+            cand ci 'Print a CI workflow for this project'
+            cand providers 'List the provider catalog'
+            cand recommend 'Rank catalog providers for a plain-language brief'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;help;add'= {
@@ -140,6 +259,23 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;help;list'= {
         }
         &'stack;help;completion'= {
+        }
+        &'stack;help;vault'= {
+            cand status 'Which vault is in use, whether it can be reached, and which slots it holds'
+            cand copy 'Copy this project''s slots to another vault and confirm them there'
+        }
+        &'stack;help;vault;status'= {
+        }
+        &'stack;help;vault;copy'= {
+        }
+        &'stack;help;ci'= {
+            cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+        }
+        &'stack;help;ci;github'= {
+        }
+        &'stack;help;providers'= {
+        }
+        &'stack;help;recommend'= {
         }
         &'stack;help;help'= {
         }

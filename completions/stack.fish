@@ -25,7 +25,7 @@ function __fish_stack_using_subcommand
 end
 
 complete -c stack -n "__fish_stack_needs_command" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_needs_command" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_needs_command" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -42,10 +42,15 @@ complete -c stack -n "__fish_stack_needs_command" -f -a "doctor" -d 'Check every
 complete -c stack -n "__fish_stack_needs_command" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
 complete -c stack -n "__fish_stack_needs_command" -f -a "list" -d 'List this project\'s services and their slots'
 complete -c stack -n "__fish_stack_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c stack -n "__fish_stack_needs_command" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
+complete -c stack -n "__fish_stack_needs_command" -f -a "ci" -d 'Print a CI workflow for this project'
+complete -c stack -n "__fish_stack_needs_command" -f -a "providers" -d 'List the provider catalog'
+complete -c stack -n "__fish_stack_needs_command" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
 complete -c stack -n "__fish_stack_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c stack -n "__fish_stack_using_subcommand add" -l env -d 'Environment to store the slots for' -r
+complete -c stack -n "__fish_stack_using_subcommand add" -l with -d 'Also store this optional slot (repeatable; offered interactively on a terminal)' -r
 complete -c stack -n "__fish_stack_using_subcommand add" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand add" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand add" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -61,7 +66,7 @@ complete -c stack -n "__fish_stack_using_subcommand add" -s q -l quiet -d 'Print
 complete -c stack -n "__fish_stack_using_subcommand add" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand add" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand remove" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand remove" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand remove" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -75,7 +80,7 @@ complete -c stack -n "__fish_stack_using_subcommand remove" -s v -l verbose -d '
 complete -c stack -n "__fish_stack_using_subcommand remove" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand doctor" -l env -d 'Environment to check' -r
 complete -c stack -n "__fish_stack_using_subcommand doctor" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand doctor" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand doctor" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -90,7 +95,7 @@ complete -c stack -n "__fish_stack_using_subcommand doctor" -s h -l help -d 'Pri
 complete -c stack -n "__fish_stack_using_subcommand exec" -l env -d 'Environment whose slots to inject' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -l only -d 'Inject only this service\'s slots (repeatable)' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand exec" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand exec" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -102,7 +107,7 @@ complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Sa
 complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand list" -l env -d 'Environment whose slots to look for' -r
 complete -c stack -n "__fish_stack_using_subcommand list" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand list" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand list" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -114,7 +119,7 @@ complete -c stack -n "__fish_stack_using_subcommand list" -s q -l quiet -d 'Prin
 complete -c stack -n "__fish_stack_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand list" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand completion" -l vault -d 'Where slot values live' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand completion" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
@@ -124,10 +129,115 @@ never\t''"
 complete -c stack -n "__fish_stack_using_subcommand completion" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "add" -d 'Add a provider\'s credentials to this project'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "list" -d 'List this project\'s services and their slots'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -l to -d 'The destination vault' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -l env -d 'Only this environment (default: every environment the services were added to)' -r
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -l vault -d 'Where CI reads the slots from' -r -f -a "env\t''
+bao\t''
+file\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -l run -d 'The command to run with the secrets injected' -r
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand providers" -l category -d 'Only this category (auth, database, ai, …; any case)' -r
+complete -c stack -n "__fish_stack_using_subcommand providers" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand providers" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand providers" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand providers" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand providers" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand providers" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand providers" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand recommend" -l k -d 'How many providers to show' -r
+complete -c stack -n "__fish_stack_using_subcommand recommend" -l category -d 'Only this category (any case)' -r
+complete -c stack -n "__fish_stack_using_subcommand recommend" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand recommend" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand recommend" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand recommend" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand recommend" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand recommend" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand recommend" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "add" -d 'Add a provider\'s credentials to this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "list" -d 'List this project\'s services and their slots'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "completion" -d 'Print a shell completion script'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "ci" -d 'Print a CI workflow for this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "providers" -d 'List the provider catalog'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
+complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
+complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'

@@ -22,7 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
     $completions = @(switch ($command) {
         'stack' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
@@ -38,13 +38,18 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with this project''s secrets in its environment')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List this project''s services and their slots')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'stack;add' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to store the slots for')
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'Also store this optional slot (repeatable; offered interactively on a terminal)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Read each slot from the environment variable of the same name')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read NAME=value lines from standard input')
@@ -62,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         }
         'stack;remove' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
@@ -78,7 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         'stack;doctor' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to check')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
@@ -94,7 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment whose slots to inject')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Inject only this service''s slots (repeatable)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
@@ -107,7 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         'stack;list' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment whose slots to look for')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
@@ -120,8 +125,132 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         }
         'stack;completion' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;vault' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which vault is in use, whether it can be reached, and which slots it holds')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy this project''s slots to another vault and confirm them there')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'stack;vault;status' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;vault;copy' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The destination vault')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment (default: every environment the services were added to)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;vault;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which vault is in use, whether it can be reached, and which slots it holds')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy this project''s slots to another vault and confirm them there')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'stack;vault;help;status' {
+            break
+        }
+        'stack;vault;help;copy' {
+            break
+        }
+        'stack;vault;help;help' {
+            break
+        }
+        'stack;ci' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'stack;ci;github' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where CI reads the slots from')
+            [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'The command to run with the secrets injected')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;ci;help' {
+            [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'stack;ci;help;github' {
+            break
+        }
+        'stack;ci;help;help' {
+            break
+        }
+        'stack;providers' {
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'Only this category (auth, database, ai, …; any case)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;recommend' {
+            [CompletionResult]::new('--k', '--k', [CompletionResultType]::ParameterName, 'How many providers to show')
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'Only this category (any case)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
@@ -137,6 +266,10 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with this project''s secrets in its environment')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List this project''s services and their slots')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -156,6 +289,30 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             break
         }
         'stack;help;completion' {
+            break
+        }
+        'stack;help;vault' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which vault is in use, whether it can be reached, and which slots it holds')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy this project''s slots to another vault and confirm them there')
+            break
+        }
+        'stack;help;vault;status' {
+            break
+        }
+        'stack;help;vault;copy' {
+            break
+        }
+        'stack;help;ci' {
+            [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            break
+        }
+        'stack;help;ci;github' {
+            break
+        }
+        'stack;help;providers' {
+            break
+        }
+        'stack;help;recommend' {
             break
         }
         'stack;help;help' {

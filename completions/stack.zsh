@@ -16,7 +16,7 @@ _stack() {
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
@@ -38,8 +38,9 @@ _stack() {
             (add)
 _arguments "${_arguments_options[@]}" : \
 '--env=[Environment to store the slots for]:ENV:_default' \
+'*--with=[Also store this optional slot (repeatable; offered interactively on a terminal)]:SLOT:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(--stdin)--from-env[Read each slot from the environment variable of the same name]' \
 '--stdin[Read NAME=value lines from standard input]' \
@@ -53,13 +54,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--verbose[Say more about what happens (repeatable)]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':provider -- The provider to add (see `stack providers`):(workos)' \
+':provider -- The provider to add (see `stack providers`):(anthropic auth0 aws braintrust clerk cloudflare convex datadog deepseek digitalocean firebase fly gcp github grafana hetzner launchdarkly linear mailgun mixpanel modal neon openai plausible posthog postmark railway render replicate resend sendgrid sentry stripe stytch supabase turso upstash vercel workos xai)' \
 && ret=0
 ;;
 (remove)
 _arguments "${_arguments_options[@]}" : \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '-y[Do not ask for confirmation]' \
 '--yes[Do not ask for confirmation]' \
@@ -77,7 +78,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--env=[Environment to check]:ENV:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '--fix[Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files]' \
 '--json[Print one JSON document]' \
@@ -94,7 +95,7 @@ _arguments "${_arguments_options[@]}" : \
 '--env=[Environment whose slots to inject]:ENV:_default' \
 '*--only=[Inject only this service'\''s slots (repeatable)]:SERVICE:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
@@ -109,7 +110,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--env=[Environment whose slots to look for]:ENV:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
@@ -123,7 +124,7 @@ _arguments "${_arguments_options[@]}" : \
 (completion)
 _arguments "${_arguments_options[@]}" : \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
-'--vault=[Where slot values live]:VAULT:(keychain file bao env)' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
@@ -132,6 +133,183 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
 '--help[Print help]' \
 ':shell -- The shell to complete for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(vault)
+_arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_stack__subcmd__vault_commands" \
+"*::: :->vault" \
+&& ret=0
+
+    case $state in
+    (vault)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-vault-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--json[Print one JSON document]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+'--to=[The destination vault]:VAULT:(keychain file bao env)' \
+'--env=[Only this environment (default\: every environment the services were added to)]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_stack__subcmd__vault__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-vault-help-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(ci)
+_arguments "${_arguments_options[@]}" : \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_stack__subcmd__ci_commands" \
+"*::: :->ci" \
+&& ret=0
+
+    case $state in
+    (ci)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-ci-command-$line[1]:"
+        case $line[1] in
+            (github)
+_arguments "${_arguments_options[@]}" : \
+'--vault=[Where CI reads the slots from]:VAULT:(env bao file)' \
+'--run=[The command to run with the secrets injected]:CMD:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_stack__subcmd__ci__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-ci-help-command-$line[1]:"
+        case $line[1] in
+            (github)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(providers)
+_arguments "${_arguments_options[@]}" : \
+'--category=[Only this category (auth, database, ai, …; any case)]:CATEGORY:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--json[Print one JSON document]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(recommend)
+_arguments "${_arguments_options[@]}" : \
+'--k=[How many providers to show]:K:_default' \
+'--category=[Only this category (any case)]:CATEGORY:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--json[Print one JSON document]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':brief -- What you are building, in your own words:_default' \
 && ret=0
 ;;
 (help)
@@ -170,6 +348,58 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(vault)
+_arguments "${_arguments_options[@]}" : \
+":: :_stack__subcmd__help__subcmd__vault_commands" \
+"*::: :->vault" \
+&& ret=0
+
+    case $state in
+    (vault)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-help-vault-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(ci)
+_arguments "${_arguments_options[@]}" : \
+":: :_stack__subcmd__help__subcmd__ci_commands" \
+"*::: :->ci" \
+&& ret=0
+
+    case $state in
+    (ci)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:stack-help-ci-command-$line[1]:"
+        case $line[1] in
+            (github)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(providers)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(recommend)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -192,6 +422,10 @@ _stack_commands() {
 'exec:Run a command with this project'\''s secrets in its environment' \
 'list:List this project'\''s services and their slots' \
 'completion:Print a shell completion script' \
+'vault:Inspect the vault, or move this project'\''s slots to another one' \
+'ci:Print a CI workflow for this project' \
+'providers:List the provider catalog' \
+'recommend:Rank catalog providers for a plain-language brief' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack commands' commands "$@"
@@ -200,6 +434,37 @@ _stack_commands() {
 _stack__subcmd__add_commands() {
     local commands; commands=()
     _describe -t commands 'stack add commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci_commands] )) ||
+_stack__subcmd__ci_commands() {
+    local commands; commands=(
+'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack ci commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__github_commands] )) ||
+_stack__subcmd__ci__subcmd__github_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack ci github commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__help_commands] )) ||
+_stack__subcmd__ci__subcmd__help_commands() {
+    local commands; commands=(
+'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack ci help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__help__subcmd__github_commands] )) ||
+_stack__subcmd__ci__subcmd__help__subcmd__github_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack ci help github commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__help__subcmd__help_commands] )) ||
+_stack__subcmd__ci__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack ci help help commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__completion_commands] )) ||
 _stack__subcmd__completion_commands() {
@@ -225,6 +490,10 @@ _stack__subcmd__help_commands() {
 'exec:Run a command with this project'\''s secrets in its environment' \
 'list:List this project'\''s services and their slots' \
 'completion:Print a shell completion script' \
+'vault:Inspect the vault, or move this project'\''s slots to another one' \
+'ci:Print a CI workflow for this project' \
+'providers:List the provider catalog' \
+'recommend:Rank catalog providers for a plain-language brief' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack help commands' commands "$@"
@@ -233,6 +502,18 @@ _stack__subcmd__help_commands() {
 _stack__subcmd__help__subcmd__add_commands() {
     local commands; commands=()
     _describe -t commands 'stack help add commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__ci_commands] )) ||
+_stack__subcmd__help__subcmd__ci_commands() {
+    local commands; commands=(
+'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+    )
+    _describe -t commands 'stack help ci commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__ci__subcmd__github_commands] )) ||
+_stack__subcmd__help__subcmd__ci__subcmd__github_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help ci github commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__help__subcmd__completion_commands] )) ||
 _stack__subcmd__help__subcmd__completion_commands() {
@@ -259,20 +540,101 @@ _stack__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'stack help list commands' commands "$@"
 }
+(( $+functions[_stack__subcmd__help__subcmd__providers_commands] )) ||
+_stack__subcmd__help__subcmd__providers_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help providers commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__recommend_commands] )) ||
+_stack__subcmd__help__subcmd__recommend_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help recommend commands' commands "$@"
+}
 (( $+functions[_stack__subcmd__help__subcmd__remove_commands] )) ||
 _stack__subcmd__help__subcmd__remove_commands() {
     local commands; commands=()
     _describe -t commands 'stack help remove commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__vault_commands] )) ||
+_stack__subcmd__help__subcmd__vault_commands() {
+    local commands; commands=(
+'status:Which vault is in use, whether it can be reached, and which slots it holds' \
+'copy:Copy this project'\''s slots to another vault and confirm them there' \
+    )
+    _describe -t commands 'stack help vault commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__vault__subcmd__copy_commands] )) ||
+_stack__subcmd__help__subcmd__vault__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help vault copy commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__vault__subcmd__status_commands] )) ||
+_stack__subcmd__help__subcmd__vault__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help vault status commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__list_commands] )) ||
 _stack__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'stack list commands' commands "$@"
 }
+(( $+functions[_stack__subcmd__providers_commands] )) ||
+_stack__subcmd__providers_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack providers commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__recommend_commands] )) ||
+_stack__subcmd__recommend_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack recommend commands' commands "$@"
+}
 (( $+functions[_stack__subcmd__remove_commands] )) ||
 _stack__subcmd__remove_commands() {
     local commands; commands=()
     _describe -t commands 'stack remove commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault_commands] )) ||
+_stack__subcmd__vault_commands() {
+    local commands; commands=(
+'status:Which vault is in use, whether it can be reached, and which slots it holds' \
+'copy:Copy this project'\''s slots to another vault and confirm them there' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack vault commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__copy_commands] )) ||
+_stack__subcmd__vault__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack vault copy commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__help_commands] )) ||
+_stack__subcmd__vault__subcmd__help_commands() {
+    local commands; commands=(
+'status:Which vault is in use, whether it can be reached, and which slots it holds' \
+'copy:Copy this project'\''s slots to another vault and confirm them there' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'stack vault help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__help__subcmd__copy_commands] )) ||
+_stack__subcmd__vault__subcmd__help__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack vault help copy commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__help__subcmd__help_commands] )) ||
+_stack__subcmd__vault__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack vault help help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__help__subcmd__status_commands] )) ||
+_stack__subcmd__vault__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack vault help status commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__vault__subcmd__status_commands] )) ||
+_stack__subcmd__vault__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack vault status commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_stack" ]; then

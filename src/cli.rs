@@ -20,10 +20,10 @@ pub struct Cli {
     /// Run as if stack was started in DIR
     #[arg(short = 'C', global = true, value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// Where slot values live
-    #[arg(long, global = true, env = "STACK_VAULT", value_name = "VAULT", default_value = "keychain",
+    /// Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]
+    #[arg(long, global = true, env = "STACK_VAULT", value_name = "VAULT",
           value_parser = ["keychain", "file", "bao", "env"])]
-    vault: String,
+    vault: Option<String>,
     /// When to use colours
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -45,6 +45,10 @@ enum Command {
     Exec(commands::exec::Args),
     List(commands::list::Args),
     Completion(commands::completion::Args),
+    Vault(commands::vault::Args),
+    Ci(commands::ci::Args),
+    Providers(commands::providers::Args),
+    Recommend(commands::recommend::Args),
 }
 
 /// What every command gets: the terminal and the resolved global options.
@@ -55,8 +59,9 @@ pub struct Context {
 }
 
 impl Context {
+    /// Sets up the selected vault; nothing is contacted or unlocked until it is used.
     pub fn open_vault(&self) -> stack::Result<Box<dyn stack::vault::Vault>> {
-        stack::vault::open(self.vault)
+        stack::vault::open(self.vault, Box::new(self.ui.clone()))
     }
 }
 
@@ -79,8 +84,7 @@ pub fn run() -> u8 {
     };
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     let is_exec = matches!(cli.command, Command::Exec(_));
-    let vault = cli.vault.parse().expect("clap checked the value");
-    let ctx = match setup(ui, cli.dir.as_deref(), vault) {
+    let ctx = match setup(ui, cli.dir.as_deref(), cli.vault.as_deref()) {
         Ok(ctx) => ctx,
         Err((ui, e)) => {
             ui.error(&e);
@@ -98,14 +102,8 @@ pub fn run() -> u8 {
 fn setup(
     ui: Ui,
     dir: Option<&std::path::Path>,
-    vault: VaultKind,
+    vault: Option<&str>,
 ) -> Result<Context, (Ui, stack::Error)> {
-    if vault != VaultKind::Keychain {
-        // Opening it says why it is not available yet.
-        if let Err(e) = stack::vault::open(vault) {
-            return Err((ui, e));
-        }
-    }
     if let Some(dir) = dir
         && let Err(e) = std::env::set_current_dir(dir)
     {
@@ -113,6 +111,10 @@ fn setup(
         err.kind = stack::Kind::Usage;
         return Err((ui, err));
     }
+    let vault = match stack::vault::select(vault) {
+        Ok(v) => v,
+        Err(e) => return Err((ui, e)),
+    };
     match std::env::current_dir() {
         Ok(cwd) => Ok(Context { ui, cwd, vault }),
         Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
@@ -142,5 +144,9 @@ fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {
         Command::Exec(args) => commands::exec::run(ctx, args),
         Command::List(args) => commands::list::run(ctx, args),
         Command::Completion(args) => commands::completion::run(ctx, args),
+        Command::Vault(args) => commands::vault::run(ctx, args),
+        Command::Ci(args) => commands::ci::run(ctx, args),
+        Command::Providers(args) => commands::providers::run(ctx, args),
+        Command::Recommend(args) => commands::recommend::run(ctx, args),
     }
 }

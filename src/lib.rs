@@ -9,6 +9,7 @@ pub mod fsutil;
 pub mod mcp;
 pub mod ops;
 pub mod project;
+pub mod recommend;
 pub mod secret;
 pub mod vault;
 pub mod verify;
@@ -28,6 +29,26 @@ pub fn random_u64() -> u64 {
             .as_nanos(),
     );
     h.finish()
+}
+
+/// The user's own configuration directory for stack: `$XDG_CONFIG_HOME/stack`, else
+/// `~/.config/stack`.
+pub fn config_dir() -> Option<std::path::PathBuf> {
+    user_dir("XDG_CONFIG_HOME", ".config")
+}
+
+/// The user's data directory for stack: `$XDG_DATA_HOME/stack`, else
+/// `~/.local/share/stack`.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    user_dir("XDG_DATA_HOME", ".local/share")
+}
+
+fn user_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
+    let base = std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|h| h.join(fallback)))?;
+    Some(base.join("stack"))
 }
 
 /// Whether an environment name means production.

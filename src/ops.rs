@@ -74,20 +74,28 @@ pub fn add(
         .iter()
         .map(|(k, v)| (k.as_str(), v.expose()))
         .collect();
-    for slot in &provider.slots {
-        let reference = dotenv::reference(service, &slot.name);
-        let changed = files.env.set_reference(
-            &slot.name,
-            &reference,
-            stored.get(slot.name.as_str()).copied(),
-            replace_plain,
-        );
-        if !changed && matches!(files.env.get(&slot.name), Line::Plain(_)) {
+    // Recorded: every slot that is not optional, and optional ones given now or before.
+    let slots: Vec<&str> = provider
+        .slots
+        .iter()
+        .filter(|s| {
+            !s.optional
+                || stored.contains_key(s.name.as_str())
+                || recorded.is_some_and(|e| e.secrets.contains(&s.name))
+        })
+        .map(|s| s.name.as_str())
+        .collect();
+    for slot in &slots {
+        let reference = dotenv::reference(service, slot);
+        let changed =
+            files
+                .env
+                .set_reference(slot, &reference, stored.get(slot).copied(), replace_plain);
+        if !changed && matches!(files.env.get(slot), Line::Plain(_)) {
             warnings.push(format!(
-                "{} holds a plaintext {} that differs from the stored one; left as is \
+                "{} holds a plaintext {slot} that differs from the stored one; left as is \
                  (delete that line, or run again with --yes to replace it)",
                 dotenv::FILE,
-                slot.name
             ));
         }
     }
@@ -105,7 +113,6 @@ pub fn add(
             }
         },
     };
-    let slots: Vec<&str> = provider.slots.iter().map(|s| s.name.as_str()).collect();
     editor.record_service(service, &provider.name, &slots, env, mcp_name);
 
     let project = editor.project().to_string();
@@ -284,6 +291,14 @@ fn changed_names(writes: &[Write]) -> Vec<&'static str> {
         .collect()
 }
 
+/// One variable for `stack exec` to set.
+pub struct Injected {
+    pub slot: String,
+    pub value: Secret,
+    /// The provider of the service it belongs to (to tell secrets from plain slots).
+    pub provider: String,
+}
+
 /// The slots to inject for `stack exec`: every service (or those in `only`) for `env`.
 /// Fails, naming the slot, if any is missing: no command runs with a secret missing.
 pub fn resolve(
@@ -291,7 +306,7 @@ pub fn resolve(
     vault: &dyn Vault,
     env: &str,
     only: &[String],
-) -> Result<Vec<(String, Secret)>> {
+) -> Result<Vec<Injected>> {
     let root = project::require_root(start)?;
     let config = project::load(&root)?;
     for name in only {
@@ -303,6 +318,7 @@ pub fn resolve(
         }
     }
     let mut keys = Vec::new();
+    let mut providers = Vec::new();
     for (name, entry) in &config.services {
         if !only.is_empty() && !only.contains(name) {
             continue;
@@ -313,18 +329,21 @@ pub fn resolve(
                     .with_hint(format!("run `stack add {} --env {env}`", entry.provider)),
             );
         }
-        keys.extend(
-            entry
-                .secrets
-                .iter()
-                .map(|s| Key::new(&config.stack.project, env, s)),
-        );
+        for slot in &entry.secrets {
+            keys.push(Key::new(&config.stack.project, env, slot));
+            providers.push(entry.provider.clone());
+        }
     }
     let values = vault.get(&keys)?;
     keys.into_iter()
         .zip(values)
-        .map(|(key, value)| match value {
-            Some(v) => Ok((key.slot, v)),
+        .zip(providers)
+        .map(|((key, value), provider)| match value {
+            Some(value) => Ok(Injected {
+                slot: key.slot,
+                value,
+                provider,
+            }),
             None => Err(Error::failed(format!(
                 "{} is missing from the {} vault (environment {env})",
                 key.slot,
@@ -479,11 +498,14 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
             ));
         }
         file_warnings(&files, provider, name, entry, &mut report);
-        let values: HashMap<String, Secret> = stored
+        let values: Vec<(String, Secret)> = stored
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
-        stage_warnings(provider, env, &values, &mut report);
+        report
+            .details
+            .extend(stage_warnings(provider, env, &values));
+        let values: HashMap<String, Secret> = values.into_iter().collect();
         if report.status == Status::Ok && !provider.verify.is_empty() {
             pending.push((reports.len(), provider, values));
         }
@@ -529,7 +551,7 @@ fn verify_all(
 ) -> Result<Vec<crate::verify::Verdict>> {
     let bases: Vec<String> = pending
         .iter()
-        .map(|(_, p, _)| p.api_base())
+        .map(|(_, p, v)| p.api_base(v))
         .collect::<Result<_>>()?;
     let verifier = Verifier::new()?;
     let rt = runtime()?;
@@ -544,9 +566,9 @@ fn verify_all(
 
 /// Verifies one provider's values (for `add` and `doctor --fix`).
 pub fn verify_one(provider: &Provider, values: &Values) -> Result<crate::verify::Verdict> {
-    let base = provider.api_base()?;
-    let verifier = Verifier::new()?;
     let map: HashMap<String, Secret> = values.iter().cloned().collect();
+    let base = provider.api_base(&map)?;
+    let verifier = Verifier::new()?;
     Ok(runtime()?.block_on(verifier.verify(provider, &base, &map)))
 }
 
@@ -592,22 +614,39 @@ fn file_warnings(
     }
 }
 
-/// Warns when a production credential sits in a non-production environment or the reverse.
-pub fn stage_warnings(
-    provider: &Provider,
-    env: &str,
-    values: &HashMap<String, Secret>,
-    report: &mut ServiceReport,
-) {
-    for slot in &provider.slots {
-        if let Some(warning) = values
-            .get(&slot.name)
-            .and_then(|v| slot.stage(v))
-            .and_then(|stage| stage_mismatch(&slot.name, stage, env))
-        {
-            report.details.push(warning);
-        }
+/// The stage (staging or production) the values' prefixes tell, if any.
+pub fn stage_of(provider: &Provider, values: &[(String, Secret)]) -> Option<Stage> {
+    staged(provider, values).map(|(_, s)| s).next()
+}
+
+fn staged<'a>(
+    provider: &'a Provider,
+    values: &'a [(String, Secret)],
+) -> impl Iterator<Item = (&'a str, Stage)> {
+    values.iter().filter_map(|(name, value)| {
+        let stage = provider.slot(name)?.stage(value)?;
+        Some((name.as_str(), stage))
+    })
+}
+
+/// Warnings about stages: a production credential in a non-production environment or the
+/// reverse, and two slots of one provider from different stages (a live publishable key
+/// with a test secret key).
+pub fn stage_warnings(provider: &Provider, env: &str, values: &[(String, Secret)]) -> Vec<String> {
+    let mut warnings: Vec<String> = staged(provider, values)
+        .filter_map(|(slot, stage)| stage_mismatch(slot, stage, env))
+        .collect();
+    let mut stages = staged(provider, values);
+    if let Some((first, first_stage)) = stages.next()
+        && let Some((other, other_stage)) = stages.find(|(_, s)| *s != first_stage)
+    {
+        warnings.push(format!(
+            "{first} is a {} credential but {other} is a {} one",
+            first_stage.as_str(),
+            other_stage.as_str()
+        ));
     }
+    warnings
 }
 
 /// The warning for a credential of `stage` stored in environment `env`, if they disagree.
@@ -648,4 +687,74 @@ pub fn list(start: &Path, vault: &dyn Vault, env: &str) -> Result<(Config, Vec<V
         })
         .collect();
     Ok((config, by_service))
+}
+
+/// Every slot the project records, for one environment or (with `None`) for every
+/// environment each service was added to: `(service, key)`.
+pub fn recorded_keys(config: &Config, env: Option<&str>) -> Vec<(String, Key)> {
+    let mut keys = Vec::new();
+    for (name, entry) in &config.services {
+        for e in &entry.environments {
+            if env.is_some_and(|want| want != e) {
+                continue;
+            }
+            for slot in &entry.secrets {
+                keys.push((name.clone(), Key::new(&config.stack.project, e, slot)));
+            }
+        }
+    }
+    keys
+}
+
+/// Copies this project's slots from one vault to another and reads them back from the
+/// destination to confirm. Every slot must be present in the source: nothing is written
+/// otherwise. Returns how many slots were copied.
+pub fn copy(start: &Path, from: &dyn Vault, to: &dyn Vault, env: Option<&str>) -> Result<usize> {
+    if from.kind() == to.kind() && from.location() == to.location() {
+        return Err(Error::usage(
+            "the source and destination vaults are the same",
+        ));
+    }
+    to.check_writable()?;
+    let root = project::require_root(start)?;
+    let config = project::load(&root)?;
+    let keys: Vec<Key> = recorded_keys(&config, env)
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
+    if keys.is_empty() {
+        return Err(Error::usage("this project records no slots to copy")
+            .with_hint("run `stack add <provider>` first"));
+    }
+    let values = from.get(&keys)?;
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    for (key, value) in keys.iter().zip(values) {
+        match value {
+            Some(v) => entries.push((key.clone(), v)),
+            None => missing.push(format!("{} ({})", key.slot, key.env)),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::failed(format!(
+            "not in the {} vault: {}; nothing copied",
+            from.kind().as_str(),
+            missing.join(", ")
+        ))
+        .with_hint("run `stack doctor --fix` first"));
+    }
+    let undo = vault::store_all(to, &entries)?;
+    let readback = to.get(&keys)?;
+    let confirmed = entries
+        .iter()
+        .zip(&readback)
+        .all(|((_, want), got)| got.as_ref() == Some(want));
+    if !confirmed {
+        undo.rollback(to);
+        return Err(Error::unavailable(format!(
+            "the {} vault did not give back what was written; nothing copied",
+            to.kind().as_str()
+        )));
+    }
+    Ok(entries.len())
 }

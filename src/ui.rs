@@ -19,6 +19,7 @@ pub fn raw_stderr(text: &str) {
     eprint!("{text}");
 }
 
+#[derive(Clone)]
 pub struct Ui {
     color: bool,
     quiet: bool,
@@ -68,6 +69,11 @@ impl Ui {
     pub fn out(&self, line: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
+    }
+
+    /// Flushes stdout, before this process is replaced by another.
+    pub fn flush(&self) {
+        let _ = std::io::stdout().lock().flush();
     }
 
     /// Raw bytes on stdout (generated scripts).
@@ -147,5 +153,28 @@ impl Ui {
             answer.expose().trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
         ))
+    }
+}
+
+/// Vaults ask for passphrases through the terminal, when there is one.
+impl stack::vault::Ask for Ui {
+    fn can_ask(&self) -> bool {
+        self.can_prompt()
+    }
+
+    fn passphrase(&self, question: &str, confirm: bool) -> stack::Result<Option<Secret>> {
+        if !self.can_prompt() {
+            return Ok(None);
+        }
+        loop {
+            let first = self.ask(question, true)?;
+            if !confirm {
+                return Ok(Some(first));
+            }
+            if self.ask("Repeat it:", true)? == first {
+                return Ok(Some(first));
+            }
+            self.warn("the passphrases differ; try again");
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{StatusCode, header};
 
-use crate::catalog::{Check, Method, Provider};
+use crate::catalog::{Check, Method, Provider, fill};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -70,9 +70,14 @@ impl Verifier {
         values: &HashMap<String, Secret>,
     ) -> Verdict {
         let start = Instant::now();
+        // A check needing an optional slot that was not given is not sent.
+        let checks: Vec<&Check> = provider
+            .verify
+            .iter()
+            .filter(|c| c.needs().iter().all(|n| values.contains_key(*n)))
+            .collect();
         let answers = futures_util::future::join_all(
-            provider
-                .verify
+            checks
                 .iter()
                 .map(|check| send(self.request(check, base, values))),
         )
@@ -84,7 +89,12 @@ impl Verifier {
             facts: Vec::new(),
             latency: start.elapsed(),
         };
-        for (check, answer) in provider.verify.iter().zip(answers) {
+        if let Some(why) = &provider.unverified {
+            verdict
+                .facts
+                .push(format!("format checked, not verified ({why})"));
+        }
+        for (check, answer) in checks.into_iter().zip(answers) {
             let (health, detail) = judge(provider, check, answer, &mut verdict.facts);
             if health > verdict.health {
                 verdict.health = health;
@@ -97,31 +107,100 @@ impl Verifier {
         verdict
     }
 
+    /// The request of `check`, with every template filled from `values`. Secrets only ever
+    /// go into headers and bodies (the manifest loader refuses them in URLs).
     fn request(
         &self,
         check: &Check,
         base: &str,
         values: &HashMap<String, Secret>,
     ) -> reqwest::RequestBuilder {
-        let mut path = check.path.clone();
-        for name in crate::catalog::placeholders(&check.path) {
-            let v = values.get(name).map(Secret::expose).unwrap_or_default();
-            path = path.replace(&format!("{{{name}}}"), &encode_segment(v));
-        }
-        let url = format!("{base}{path}");
+        let url = format!("{base}{}", fill(&check.path, values, encode_segment));
         let mut req = match check.method {
             Method::Get => self.client.get(url),
             Method::Post => self.client.post(url),
         };
+        let raw = |t: &str| fill(t, values, str::to_string);
+        let mut headers = header::HeaderMap::new();
+        // JSON unless the manifest asks for something else (GitHub's vnd.github+json).
+        headers.insert(
+            header::ACCEPT,
+            header::HeaderValue::from_static("application/json"),
+        );
+        let mut sensitive = |name: header::HeaderName, value: String| {
+            if let Ok(mut v) = header::HeaderValue::from_str(&value) {
+                v.set_sensitive(true);
+                headers.insert(name, v);
+            }
+        };
         if let Some(slot) = &check.bearer {
             let token = values.get(slot).map(Secret::expose).unwrap_or_default();
-            let mut value = header::HeaderValue::from_str(&format!("Bearer {token}"))
-                .unwrap_or(header::HeaderValue::from_static("Bearer"));
-            value.set_sensitive(true);
-            req = req.header(header::AUTHORIZATION, value);
+            sensitive(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        req.header(header::ACCEPT, "application/json")
+        if let Some(basic) = &check.basic {
+            let pair =
+                zeroize::Zeroizing::new(format!("{}:{}", raw(&basic.user), raw(&basic.password)));
+            sensitive(
+                header::AUTHORIZATION,
+                format!("Basic {}", base64(pair.as_bytes())),
+            );
+        }
+        for (name, template) in &check.headers {
+            if let Ok(name) = header::HeaderName::from_bytes(name.as_bytes()) {
+                sensitive(name, raw(template));
+            }
+        }
+        req = req.headers(headers);
+        if let Some(form) = &check.form {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form.iter().map(|(k, v)| (k, raw(v))))
+                .finish();
+            req = req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body);
+        }
+        if let Some(json) = &check.json {
+            req = req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(fill_json(json, values).to_string());
+        }
+        req
     }
+}
+
+/// A JSON value with every string filled as a template.
+fn fill_json(v: &serde_json::Value, values: &HashMap<String, Secret>) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(fill(s, values, str::to_string)),
+        Value::Array(a) => Value::Array(a.iter().map(|v| fill_json(v, values)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), fill_json(v, values)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Standard base64 with padding, for basic authentication.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// What came back, after retries.
@@ -223,7 +302,7 @@ fn judge(
                 if let Some(count) = &check.count
                     && let Some(fact) = count_fact(count, &body)
                 {
-                    facts.push(fact);
+                    facts.push(format!("{slot} {fact}"));
                 }
                 (Health::Ok, None)
             } else if check.rejected.contains(&code) {

@@ -487,32 +487,3 @@ fn running_from_a_subdirectory_finds_the_project_upward() {
 
 // ---------------------------------------------------------------------------
 // Vaults not available yet
-
-#[test]
-fn vaults_other_than_the_keychain_are_a_usage_error_saying_they_are_not_available_yet() {
-    let env = project_with_workos();
-    for vault in ["file", "bao", "env"] {
-        let out = run(&mut env.stack(&["--vault", vault, "exec", "--", "touch", "started"]));
-        out.assert_code(2);
-        let stderr = out.stderr();
-        assert!(
-            stderr.contains(vault) && stderr.contains("not available"),
-            "--vault {vault}\n{out:?}"
-        );
-        assert!(
-            !env.path("started").exists(),
-            "--vault {vault} ran the command"
-        );
-    }
-}
-
-#[test]
-fn stack_vault_file_is_a_usage_error_saying_it_is_not_available_yet() {
-    let env = project_with_workos();
-    let out = run(env
-        .stack(&["exec", "--", "touch", "started"])
-        .env("STACK_VAULT", "file"));
-    out.assert_code(2);
-    assert!(out.stderr().contains("not available"), "{out:?}");
-    assert!(!env.path("started").exists(), "the command ran\n{out:?}");
-}

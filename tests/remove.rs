@@ -377,20 +377,3 @@ fn bad_flags_and_missing_arguments_exit_2() {
         assert_eq!(out.stdout(), "", "stack {args:?}\n{out:?}");
     }
 }
-
-#[test]
-fn the_vaults_not_available_yet_are_a_usage_error_for_list_and_remove() {
-    let env = TestEnv::new();
-    for vault in ["file", "bao", "env"] {
-        for args in [&["list"][..], &["remove", "workos", "--yes"][..]] {
-            let mut cmd = env.stack(&["--vault", vault]);
-            cmd.args(args);
-            let out = run(&mut cmd);
-            assert_eq!(out.code(), 2, "--vault {vault} {args:?}\n{out:?}");
-            assert!(
-                out.stderr().contains("not available"),
-                "--vault {vault} {args:?}\n{out:?}"
-            );
-        }
-    }
-}

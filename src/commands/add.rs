@@ -13,7 +13,7 @@ use crate::cli::Context;
 #[derive(clap::Args)]
 pub struct Args {
     /// The provider to add (see `stack providers`)
-    #[arg(value_parser = super::provider_names())]
+    #[arg(value_parser = super::ProviderName)]
     provider: String,
     /// Environment to store the slots for
     #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
@@ -33,14 +33,18 @@ pub struct Args {
     /// Replace a plaintext value already in .env with the reference
     #[arg(long, short = 'y')]
     yes: bool,
+    /// Also store this optional slot (repeatable; offered interactively on a terminal)
+    #[arg(long, value_name = "SLOT")]
+    with: Vec<String>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
-    let catalog = Catalog::builtin()?;
-    let provider = catalog.get(&args.provider).expect("clap checked the name");
-    let base = provider.api_base()?;
+    let catalog = Catalog::load()?;
+    let provider = super::find_provider(&catalog, &args.provider)?;
+    provider.api_base_override()?;
     let vault = ctx.open_vault()?;
+    vault.check_writable()?;
     let env = args.env.as_str();
     ops::check_files(&ctx.cwd)?;
 
@@ -53,15 +57,47 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         return Ok(0);
     }
 
-    let slots: Vec<&Slot> = provider.slots.iter().collect();
-    let values = if args.from_env {
-        read_values(provider, &slots, Source::Env)?
-    } else if args.stdin {
-        read_values(provider, &slots, Source::Stdin)?
+    for name in &args.with {
+        if !provider.slot(name).is_some_and(|s| s.optional) {
+            let optional: Vec<&str> = provider
+                .slots
+                .iter()
+                .filter(|s| s.optional)
+                .map(|s| s.name.as_str())
+                .collect();
+            return Err(Error::usage(format!(
+                "{name} is not an optional slot of {}",
+                provider.display_name
+            ))
+            .with_hint(if optional.is_empty() {
+                format!("{} has no optional slots", provider.display_name)
+            } else {
+                format!("optional slots: {}", optional.join(", "))
+            }));
+        }
+    }
+    let chosen = |s: &&Slot| !s.optional || args.with.contains(&s.name);
+    let mut values = if args.from_env || args.stdin {
+        let slots: Vec<&Slot> = provider.asked_slots().filter(chosen).collect();
+        let source = if args.from_env {
+            Source::Env
+        } else {
+            Source::Stdin
+        };
+        read_values(provider, &slots, source)?
     } else if ui.can_prompt() {
         ui.info(&format!("{}: {}", provider.display_name, provider.howto));
         ui.info(&format!("Dashboard: {}", provider.dashboard));
-        ask_values(ui, provider, &slots)?
+        let required: Vec<&Slot> = provider.asked_slots().filter(|s| !s.optional).collect();
+        let mut values = ask_values(ui, provider, &required)?;
+        for slot in provider.asked_slots().filter(|s| s.optional) {
+            if chosen(&slot)
+                || ui.confirm(&format!("Also add the {} ({})?", slot.label, slot.name))?
+            {
+                values.extend(ask_values(ui, provider, &[slot])?);
+            }
+        }
+        values
     } else {
         return Err(Error::usage(format!(
             "no terminal to ask for the {} credentials",
@@ -72,25 +108,17 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             slot_list(provider)
         )));
     };
+    values.extend(generated_values(ctx, &*vault, provider, env, &args.with)?);
 
-    let mut stage = None;
-    for slot in &provider.slots {
-        let Some((_, v)) = values.iter().find(|(n, _)| *n == slot.name) else {
-            continue;
-        };
-        if let Some(s) = slot.stage(v) {
-            stage = Some(s);
-            if let Some(warning) = ops::stage_mismatch(&slot.name, s, env) {
-                ui.warn(&warning);
-            }
-        }
+    let stage = ops::stage_of(provider, &values);
+    for warning in ops::stage_warnings(provider, env, &values) {
+        ui.warn(&warning);
     }
 
     let mut facts = Vec::new();
     if args.no_verify {
         ui.verbose("not verified (--no-verify)");
     } else {
-        ui.verbose(&format!("verifying against {base}"));
         let verdict = ui.spin(
             &format!("Verifying with {}…", provider.display_name),
             || ops::verify_one(provider, &values),
@@ -125,15 +153,16 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if let Some(stage) = stage {
         let mut line = format!("credentials: {}", stage.as_str());
         if !facts.is_empty() {
-            line.push_str(&format!(", the key {}", facts.join(", ")));
+            line.push_str(&format!("; {}", facts.join(", ")));
         }
         ui.info(&format!("  {line}"));
     } else if !facts.is_empty() {
-        ui.info(&format!("  the key {}", facts.join(", ")));
+        ui.info(&format!("  verified: {}", facts.join(", ")));
     }
+    let stored: Vec<&str> = values.iter().map(|(n, _)| n.as_str()).collect();
     ui.info(&format!(
         "  stored: {} in the {} vault",
-        slot_list(provider),
+        stored.join(", "),
         vault.kind().as_str()
     ));
     if outcome.changed.is_empty() {
@@ -147,6 +176,48 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     ui.hint("run your program with `stack exec -- <command>`");
     Ok(0)
+}
+
+/// Values for the generated slots (optional ones only when chosen with `--with`) that the
+/// vault does not hold yet for `env`: a value stack made once (a cookie secret) is kept,
+/// or every session would be logged out.
+fn generated_values(
+    ctx: &Context,
+    vault: &dyn stack::vault::Vault,
+    provider: &stack::catalog::Provider,
+    env: &str,
+    with: &[String],
+) -> stack::Result<Values> {
+    let generated: Vec<&Slot> = provider
+        .slots
+        .iter()
+        .filter(|s| s.generate.is_some() && (!s.optional || with.contains(&s.name)))
+        .collect();
+    if generated.is_empty() {
+        return Ok(Vec::new());
+    }
+    let project = project::find_root(&ctx.cwd)
+        .map(|root| project::load(&root))
+        .transpose()?
+        .map(|c| c.stack.project);
+    let existing = match &project {
+        Some(p) => {
+            let keys: Vec<Key> = generated
+                .iter()
+                .map(|s| Key::new(p, env, &s.name))
+                .collect();
+            vault.get(&keys)?
+        }
+        None => vec![None; generated.len()],
+    };
+    let mut values = Vec::new();
+    for (slot, old) in generated.into_iter().zip(existing) {
+        if old.is_none() {
+            let how = slot.generate.expect("filtered on generate");
+            values.push((slot.name.clone(), how.create()?));
+        }
+    }
+    Ok(values)
 }
 
 /// Whether the service is recorded for `env` with every slot stored and, unless
@@ -168,10 +239,10 @@ fn already_added(
     if !entry.has_env(env) {
         return Ok(false);
     }
-    let keys: Vec<Key> = provider
-        .slots
+    let keys: Vec<Key> = entry
+        .secrets
         .iter()
-        .map(|s| Key::new(&config.stack.project, env, &s.name))
+        .map(|s| Key::new(&config.stack.project, env, s))
         .collect();
     let stored = vault.get(&keys)?;
     if stored.iter().any(Option::is_none) {

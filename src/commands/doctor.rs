@@ -25,8 +25,11 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
-    let catalog = Catalog::builtin()?;
+    let catalog = Catalog::load()?;
     let vault = ctx.open_vault()?;
+    if args.fix {
+        vault.check_writable()?;
+    }
     let env = args.env.as_str();
     let check = || {
         ctx.ui.spin("Checking services…", || {
@@ -72,14 +75,22 @@ fn fix(
         let names: Vec<&str> = if service.entry.has_env(env) {
             service.to_fix.iter().map(String::as_str).collect()
         } else {
-            provider.slots.iter().map(|s| s.name.as_str()).collect()
+            service.entry.secrets.iter().map(String::as_str).collect()
         };
+        // Generated slots are made again, never asked for.
         let slots: Vec<&Slot> = provider
+            .asked_slots()
+            .filter(|s| names.contains(&s.name.as_str()))
+            .collect();
+        let generated: Values = provider
             .slots
             .iter()
             .filter(|s| names.contains(&s.name.as_str()))
-            .collect();
-        let new = if ui.can_prompt() {
+            .filter_map(|s| s.generate.map(|g| g.create().map(|v| (s.name.clone(), v))))
+            .collect::<stack::Result<_>>()?;
+        let mut new = if slots.is_empty() {
+            Vec::new()
+        } else if ui.can_prompt() {
             ui.info(&format!(
                 "{}: {}",
                 service.name,
@@ -101,11 +112,14 @@ fn fix(
                 }
             }
         };
+        new.extend(generated);
         // Verify the new values together with the ones still stored.
-        let keep: Vec<Key> = provider
-            .slots
+        let keep: Vec<Key> = service
+            .entry
+            .secrets
             .iter()
-            .filter(|s| !names.contains(&s.name.as_str()))
+            .filter(|s| !names.contains(&s.as_str()))
+            .filter_map(|s| provider.slot(s))
             .map(|s| Key::new(&report.project, env, &s.name))
             .collect();
         let mut all = new.clone();
@@ -184,7 +198,7 @@ fn print_human(ctx: &Context, report: &Report, env: &str, vault: &str, fixed: bo
         let facts = if s.facts.is_empty() {
             String::new()
         } else {
-            format!(": the key {}", s.facts.join(", "))
+            format!(": {}", s.facts.join(", "))
         };
         ui.out(&format!(
             "{:<16} {}{latency}{facts}",

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::process::Command;
 
 use stack::Error;
+use stack::ops::Injected;
 
 use crate::cli::Context;
 
@@ -23,20 +24,52 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
-    let vault = ctx.open_vault()?;
+    // A vault that is not set up (no address, nothing to unlock with) is a usage error,
+    // exit 2, as for every command; failures after this point are exec's own 125.
+    let vault = match ctx.open_vault() {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.ui.error(&e);
+            return Ok(e.kind.exit_code());
+        }
+    };
     let values = stack::ops::resolve(&ctx.cwd, &*vault, &args.env, &args.only)?;
     ctx.ui.verbose(&format!(
         "injecting {} slot(s) for environment {}",
         values.len(),
         args.env
     ));
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        mask_on_github(ctx, &values)?;
+    }
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
-    for (name, value) in &values {
-        cmd.env(name, value.expose());
+    for v in &values {
+        cmd.env(&v.slot, v.value.expose());
     }
     drop(values);
     start(ctx, cmd, &args.command[0])
+}
+
+/// Tells the GitHub Actions runner to hide every secret slot's value in the job's log,
+/// before the command can print one. A multi-line value is registered line by line.
+fn mask_on_github(ctx: &Context, values: &[Injected]) -> stack::Result<()> {
+    let catalog = stack::catalog::Catalog::load()?;
+    for v in values {
+        let secret = catalog
+            .get(&v.provider)
+            .and_then(|p| p.slot(&v.slot))
+            .is_none_or(|s| s.secret);
+        if !secret {
+            continue;
+        }
+        for line in v.value.expose().lines().filter(|l| !l.trim().is_empty()) {
+            let escaped = line.replace('%', "%25").replace('\r', "%0D");
+            ctx.ui.out(&format!("::add-mask::{escaped}"));
+        }
+    }
+    ctx.ui.flush();
+    Ok(())
 }
 
 /// Replaces this process with the command, so signals, the terminal and the exit code

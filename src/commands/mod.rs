@@ -2,11 +2,15 @@
 //! library for the work.
 
 pub mod add;
+pub mod ci;
 pub mod completion;
 pub mod doctor;
 pub mod exec;
 pub mod list;
+pub mod providers;
+pub mod recommend;
 pub mod remove;
+pub mod vault;
 
 use stack::catalog::{Provider, Slot};
 use stack::ops::Values;
@@ -28,8 +32,59 @@ pub fn env_name(s: &str) -> Result<String, String> {
     }
 }
 
-pub fn provider_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(stack::catalog::Catalog::builtin_names())
+/// A provider name: the built-in ones are offered by completions; a user's own manifests
+/// may add more, so any well-formed name is accepted here and looked up by the command.
+#[derive(Clone)]
+pub struct ProviderName;
+
+impl clap::builder::TypedValueParser for ProviderName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = clap::builder::NonEmptyStringValueParser::new().parse_ref(cmd, arg, value)?;
+        if name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            Ok(name)
+        } else {
+            let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            err.insert(
+                clap::error::ContextKind::InvalidArg,
+                clap::error::ContextValue::String(arg.map(ToString::to_string).unwrap_or_default()),
+            );
+            err.insert(
+                clap::error::ContextKind::InvalidValue,
+                clap::error::ContextValue::String(name),
+            );
+            Err(err)
+        }
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            stack::catalog::Catalog::builtin_names().map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+/// Looks a provider up, with a hint to the catalog when it is unknown.
+pub fn find_provider<'a>(
+    catalog: &'a stack::catalog::Catalog,
+    name: &str,
+) -> stack::Result<&'a Provider> {
+    catalog.get(name).ok_or_else(|| {
+        Error::usage(format!("unknown provider {name:?}")).with_hint(
+            "run `stack providers` to see the catalog, or `stack recommend \"<what you build>\"`",
+        )
+    })
 }
 
 /// Where values come from when stack cannot or may not ask.

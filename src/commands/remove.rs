@@ -19,6 +19,10 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
+    let vault = ctx.open_vault()?;
+    if !args.keep_secrets {
+        vault.check_writable()?;
+    }
     let root = project::require_root(&ctx.cwd)?;
     let config = project::load(&root)?;
     let Some(entry) = config.services.get(&args.service) else {
@@ -48,8 +52,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             return Err(Error::failed("nothing removed"));
         }
     }
-    let catalog = stack::catalog::Catalog::builtin()?;
-    let vault = ctx.open_vault()?;
+    let catalog = stack::catalog::Catalog::load()?;
     let outcome = stack::ops::remove(
         &ctx.cwd,
         &*vault,

@@ -22,6 +22,17 @@ impl Vault for Keychain {
         VaultKind::Keychain
     }
 
+    fn location(&self) -> String {
+        let store = if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(windows) {
+            "Windows Credential Manager"
+        } else {
+            "Secret Service"
+        };
+        format!("{store}, service {SERVICE}")
+    }
+
     fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
         if keys.is_empty() {
             return Ok(Vec::new());

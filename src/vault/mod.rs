@@ -1,6 +1,9 @@
 //! Where slot values live. Every backend offers the same batch operations; commands never
 //! know which one they talk to.
 
+mod bao;
+mod env;
+mod file;
 mod keychain;
 
 use std::str::FromStr;
@@ -70,24 +73,74 @@ impl FromStr for VaultKind {
 
 pub trait Vault {
     fn kind(&self) -> VaultKind;
+    /// Where the slots live, for `doctor`, `list` and `vault status` (never a secret).
+    fn location(&self) -> String;
     /// The values of `keys`, in order; `None` where a slot is not stored.
     fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>>;
     /// Stores every pair; not atomic by itself (see [`store_all`]).
     fn set(&self, entries: &[(Key, Secret)]) -> Result<()>;
     /// Deletes `keys`; deleting what is not there is no error.
     fn delete(&self, keys: &[Key]) -> Result<()>;
+    /// An error when this vault cannot be written at all (the read-only `env` vault),
+    /// so commands that would write refuse before asking for anything.
+    fn check_writable(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
-/// Opens the vault of that kind.
-pub fn open(kind: VaultKind) -> Result<Box<dyn Vault>> {
-    match kind {
-        VaultKind::Keychain => Ok(Box::new(keychain::Keychain)),
-        other => Err(Error::usage(format!(
-            "the {} vault is not available in this version of stack",
-            other.as_str()
-        ))
-        .with_hint("use the OS keychain: --vault keychain (the default)")),
+/// How a vault asks the user for what it needs: the library never prompts by itself.
+pub trait Ask {
+    /// Whether asking is possible at all (a terminal, not CI).
+    fn can_ask(&self) -> bool;
+    /// A passphrase, asked twice when `confirm` (a new vault); `None` without a terminal.
+    fn passphrase(&self, question: &str, confirm: bool) -> Result<Option<Secret>>;
+}
+
+/// The vault to use: `--vault` or `STACK_VAULT` (`flag`), else `vault = "…"` in the user's
+/// config file, else the keychain. Never from a project file: a cloned repository must not
+/// choose where a developer's secrets go.
+pub fn select(flag: Option<&str>) -> Result<VaultKind> {
+    if let Some(name) = flag {
+        return name.parse().map_err(Error::usage);
     }
+    let Some(path) = crate::config_dir().map(|d| d.join("config.toml")) else {
+        return Ok(VaultKind::Keychain);
+    };
+    let Some(text) = crate::fsutil::read_optional(&path)? else {
+        return Ok(VaultKind::Keychain);
+    };
+    #[derive(serde::Deserialize)]
+    struct UserConfig {
+        vault: Option<String>,
+    }
+    let config: UserConfig = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| crate::fsutil::line_col(&text, s.start))
+            .map(|(l, c)| format!(":{l}:{c}"))
+            .unwrap_or_default();
+        Error::usage(format!(
+            "{}{at}: {}",
+            path.display(),
+            e.message().trim_end()
+        ))
+    })?;
+    match config.vault {
+        Some(name) => name
+            .parse()
+            .map_err(|why: String| Error::usage(format!("{}: {why}", path.display()))),
+        None => Ok(VaultKind::Keychain),
+    }
+}
+
+/// Opens the vault of that kind. Nothing is unlocked or contacted until it is used.
+pub fn open(kind: VaultKind, ask: Box<dyn Ask>) -> Result<Box<dyn Vault>> {
+    Ok(match kind {
+        VaultKind::Keychain => Box::new(keychain::Keychain),
+        VaultKind::File => Box::new(file::FileVault::new(ask)?),
+        VaultKind::Bao => Box::new(bao::Bao::from_env()?),
+        VaultKind::Env => Box::new(env::EnvVault),
+    })
 }
 
 /// What the vault held before a write, so the write can be undone.
@@ -149,6 +202,9 @@ mod tests {
     impl Vault for Flaky {
         fn kind(&self) -> VaultKind {
             VaultKind::Keychain
+        }
+        fn location(&self) -> String {
+            "memory".into()
         }
         fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
             let items = self.items.borrow();

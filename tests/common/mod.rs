@@ -9,6 +9,7 @@
 //! Every credential here is fake and says so (`FAKE` in the value).
 #![allow(dead_code, unused_imports)] // not every test file uses every helper
 
+pub mod bao;
 pub mod workos;
 
 pub use workos::{MockWorkos, RecordedRequest, Reply, closed_port_url, http_date_in};

@@ -377,12 +377,10 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
-/// `http://127.0.0.1:PORT` where nothing listens (bound, then released).
+/// A loopback URL where nothing listens: port 1 (tcpmux) is privileged and unused, so no
+/// other test's server can take it between the choice and the connection.
 pub fn closed_port_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("local addr").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+    "http://127.0.0.1:1".to_string()
 }
 
 /// An IMF-fixdate `secs_from_now` seconds ahead, for `Retry-After: <HTTP-date>`.
