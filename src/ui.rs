@@ -111,7 +111,14 @@ impl Ui {
         eprintln!("{} {message}", self.paint(YELLOW, "warning:"));
     }
 
+    /// Advice on what to run next; hidden by `-q` (an error's own hint is always shown).
     pub fn hint(&self, message: &str) {
+        if !self.quiet {
+            self.print_hint(message);
+        }
+    }
+
+    fn print_hint(&self, message: &str) {
         eprintln!("{} {message}", self.paint(CYAN, "hint:"));
     }
 
@@ -125,7 +132,7 @@ impl Ui {
             eprintln!("  {} {cause}", self.paint(BOLD, "Caused by:"));
         }
         if let Some(hint) = &err.hint {
-            self.hint(hint);
+            self.print_hint(hint);
         }
     }
 
