@@ -612,9 +612,17 @@ mod tests {
     fn every_builtin_manifest_parses_and_validates() {
         let catalog = Catalog::builtin().unwrap();
         assert_eq!(catalog.providers().len(), BUILTIN.len());
+        assert!(catalog.providers().len() >= 40);
         let workos = catalog.get("workos").unwrap();
         assert_eq!(workos.category, "auth");
-        assert_eq!(workos.slots.len(), 2);
+        // The two slots of contract §2 are the ones every `stack add workos` stores.
+        let required: Vec<&str> = workos
+            .slots
+            .iter()
+            .filter(|s| !s.optional)
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(required, ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"]);
     }
 
     #[test]
