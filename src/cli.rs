@@ -94,7 +94,11 @@ pub fn run() -> u8 {
     dispatch(&ctx, cli.command).unwrap_or_else(|e| {
         ctx.ui.error(&e);
         // `exec` keeps the child's codes free: its own failures are all 125.
-        if is_exec { 125 } else { e.kind.exit_code() }
+        if is_exec && e.kind != stack::Kind::Interrupted {
+            125
+        } else {
+            e.kind.exit_code()
+        }
     })
 }
 

@@ -17,6 +17,10 @@ struct Entry {
     value: String,
     /// Byte range of the whole entry, including its line ending(s).
     range: std::ops::Range<usize>,
+    /// What stands before the key (indentation, `export `) and after the value (a
+    /// comment): kept when the value is replaced.
+    prefix: String,
+    tail: String,
 }
 
 /// What a `.env` holds for a slot.
@@ -65,12 +69,11 @@ impl DotEnv {
         stored: Option<&str>,
         replace_plain: bool,
     ) -> bool {
-        let new_line = format!("{key}={reference}");
         let Some(idx) = self.entries.iter().rposition(|e| e.key == key) else {
             if !self.text.is_empty() && !self.text.ends_with('\n') {
                 self.text.push('\n');
             }
-            self.text.push_str(&new_line);
+            self.text.push_str(&format!("{key}={reference}"));
             self.text.push('\n');
             self.reparse();
             return true;
@@ -92,9 +95,9 @@ impl DotEnv {
         } else {
             ""
         };
+        let new_line = format!("{}{key}={reference}{}{ending}", entry.prefix, entry.tail);
         let range = entry.range.clone();
-        self.text
-            .replace_range(range, &format!("{new_line}{ending}"));
+        self.text.replace_range(range, &new_line);
         self.reparse();
         true
     }
@@ -158,7 +161,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
         let rest = &text[value_start..];
         let rest_trim = rest.trim_start_matches([' ', '\t']);
         let vstart = value_start + (rest.len() - rest_trim.len());
-        let (value, end) = match rest_trim.chars().next() {
+        let (value, end, tail) = match rest_trim.chars().next() {
             Some(q @ ('"' | '\'')) => {
                 // Quoted values may span lines until the closing quote.
                 let inner = &text[vstart + 1..];
@@ -181,22 +184,25 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                 let end = text[after..]
                     .find('\n')
                     .map_or(text.len(), |i| after + i + 1);
-                (inner[..close].to_string(), end)
+                let tail = text[after..end].trim_end_matches(['\n', '\r']);
+                (inner[..close].to_string(), end, tail.to_string())
             }
             _ => {
                 let raw = &text[value_start..line_end];
                 let raw = raw.trim_end_matches(['\n', '\r']);
-                let raw = match raw.find(" #") {
-                    Some(i) => &raw[..i],
-                    None => raw,
+                let (raw, tail) = match raw.find(" #") {
+                    Some(i) => (&raw[..i], &raw[i..]),
+                    None => (raw, ""),
                 };
-                (raw.trim().to_string(), line_end)
+                (raw.trim().to_string(), line_end, tail.to_string())
             }
         };
         entries.push(Entry {
             key: key.to_string(),
             value,
             range: pos..end,
+            prefix: text[pos..key_start].to_string(),
+            tail,
         });
         pos = end;
     }
@@ -250,6 +256,18 @@ mod tests {
         assert!(e.set_reference("WORKOS_API_KEY", r, Some("sk_test_OLDFAKE000001"), false));
         assert_eq!(e.render(), format!("A=1\nWORKOS_API_KEY={r}\r\nB=2\n"));
         assert!(!e.remove_reference("A", r));
+    }
+
+    #[test]
+    fn a_replaced_value_keeps_export_and_its_comment() {
+        let mut e = env("  export WORKOS_API_KEY=  # set me\nB=\"\" # later\n");
+        let r = "stack://workos/WORKOS_API_KEY";
+        assert!(e.set_reference("WORKOS_API_KEY", r, None, false));
+        assert!(e.set_reference("B", "stack://x/B", None, false));
+        assert_eq!(
+            e.render(),
+            format!("  export WORKOS_API_KEY={r} # set me\nB=stack://x/B # later\n")
+        );
     }
 
     #[test]

@@ -85,7 +85,8 @@ impl Error {
     /// An I/O failure on a file of the project, as an input/output error naming it.
     pub fn io(action: &str, path: &std::path::Path, err: std::io::Error) -> Self {
         let kind = match err.kind() {
-            std::io::ErrorKind::PermissionDenied => Kind::Usage,
+            // Permissions, or a file that is not text: input the user must fix.
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::InvalidData => Kind::Usage,
             _ => Kind::Unavailable,
         };
         Error::new(kind, format!("could not {action} {}", path.display())).caused_by(&err)

@@ -26,17 +26,25 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
 /// Replaces `path` with `contents` atomically: a temporary file in the same directory,
 /// flushed to disk, then renamed over the original (whose permissions it keeps).
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    // A symlinked file (a shared .env) is updated where it really lives.
+    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.stack-{}.tmp", std::process::id()));
+    // Unpredictable and never an existing file: a planted symlink cannot redirect it.
+    let tmp = dir.join(format!(".{name}.stack-{:016x}.tmp", crate::random_u64()));
     let result = (|| {
-        let mut file = File::create(&tmp)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         if let Ok(meta) = fs::metadata(path) {
             file.set_permissions(meta.permissions())?;
         }
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, path)?;
+        // The rename itself must survive a crash.
+        File::open(dir).and_then(|d| d.sync_all()).or(Ok(()))
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);

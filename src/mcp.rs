@@ -20,12 +20,17 @@ pub enum Added {
 
 pub struct McpFile {
     root: Map<String, Value>,
+    /// Whether stack changed anything: an untouched file is never re-rendered.
+    changed: bool,
 }
 
 impl McpFile {
     pub fn parse(path: &Path, text: Option<&str>) -> Result<McpFile> {
         let Some(text) = text else {
-            return Ok(McpFile { root: Map::new() });
+            return Ok(McpFile {
+                root: Map::new(),
+                changed: false,
+            });
         };
         let malformed = |msg: String| {
             Error::usage(msg).with_hint(format!(
@@ -54,7 +59,10 @@ impl McpFile {
                 path.display()
             )));
         }
-        Ok(McpFile { root })
+        Ok(McpFile {
+            root,
+            changed: false,
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -75,6 +83,7 @@ impl McpFile {
             .as_object_mut()
             .expect("checked when parsed")
             .insert(name.to_string(), Value::Object(entry.clone()));
+        self.changed = true;
         Added::Written
     }
 
@@ -86,10 +95,15 @@ impl McpFile {
         match servers.get(name) {
             Some(Value::Object(existing)) if existing == entry => {
                 servers.shift_remove(name);
+                self.changed = true;
                 true
             }
             _ => false,
         }
+    }
+
+    pub fn changed(&self) -> bool {
+        self.changed
     }
 
     pub fn render(&self) -> String {

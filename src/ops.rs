@@ -162,10 +162,7 @@ pub fn remove(
         std::fs::read_to_string(&toml_path).map_err(|e| Error::io("read", &toml_path, e))?;
     let (mut editor, config) = Editor::parse(&toml_path, &toml_old)?;
     let Some(entry) = config.services.get(service) else {
-        return Err(
-            Error::usage(format!("no service named {service} in this project"))
-                .with_hint("run `stack list` to see the project's services"),
-        );
+        return Err(no_such_service(service));
     };
     let mut files = ProjectFiles::read(&root)?;
     let mut warnings = Vec::new();
@@ -209,7 +206,10 @@ pub fn remove(
         .zip(vault.get(&keys)?)
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
-    vault.delete(&keys)?;
+    if let Err(e) = vault.delete(&keys) {
+        let _ = vault.set(&previous);
+        return Err(e);
+    }
     let mut writes = vec![Write {
         path: toml_path,
         old: Some(toml_old),
@@ -268,7 +268,7 @@ impl ProjectFiles {
                 new: env_new,
             });
         }
-        if self.mcp_old.is_some() || mcp_new != "{}\n" {
+        if self.mcp.changed() {
             out.push(Write {
                 path: self.mcp_path,
                 old: self.mcp_old,
@@ -291,6 +291,18 @@ fn changed_names(writes: &[Write]) -> Vec<&'static str> {
         .collect()
 }
 
+/// "no service named X", without echoing X when it is not shaped like a service name
+/// (a key pasted in the wrong place must not land in a log).
+pub fn no_such_service(name: &str) -> Error {
+    let plausible = name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let shown = if plausible { name } else { "<not shown>" };
+    Error::usage(format!("no service named {shown} in this project"))
+        .with_hint("run `stack list` to see the project's services")
+}
+
 /// One variable for `stack exec` to set.
 pub struct Injected {
     pub slot: String,
@@ -311,10 +323,7 @@ pub fn resolve(
     let config = project::load(&root)?;
     for name in only {
         if !config.services.contains_key(name) {
-            return Err(
-                Error::usage(format!("no service named {name} in this project"))
-                    .with_hint("run `stack list` to see the project's services"),
-            );
+            return Err(no_such_service(name));
         }
     }
     let mut keys = Vec::new();

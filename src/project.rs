@@ -103,6 +103,21 @@ impl Editor {
         let doc: DocumentMut = text
             .parse()
             .map_err(|e: toml_edit::TomlError| parse_error(path, text, e.span(), e.message()))?;
+        // stack edits `[services.<name>]` tables; an inline `services = { … }` it leaves alone.
+        let inline = |item: Option<&Item>| item.is_some_and(|i| !i.is_table());
+        let services = doc.get("services");
+        let inline_service = services
+            .and_then(Item::as_table)
+            .is_some_and(|t| t.iter().any(|(_, i)| inline(Some(i))));
+        if inline(services) || inline_service {
+            let span = services.and_then(Item::span);
+            return Err(parse_error(
+                path,
+                text,
+                span,
+                "write services as [services.<name>] tables for stack to edit them",
+            ));
+        }
         Ok((Editor { doc }, config))
     }
 
@@ -136,7 +151,10 @@ impl Editor {
         let table = services[service]
             .as_table_like_mut()
             .expect("a service is a table (checked by the typed read)");
-        table.insert("provider", value(provider));
+        // Only what changes is rewritten, so a comment on an unchanged line stays.
+        if table.get("provider").and_then(Item::as_str) != Some(provider) {
+            table.insert("provider", value(provider));
+        }
         let mut secrets = Array::new();
         slots.iter().for_each(|s| secrets.push(*s));
         match table.get_mut("secrets").and_then(Item::as_array_mut) {
@@ -160,29 +178,12 @@ impl Editor {
             }
         }
         match mcp {
-            Some(name) => {
+            Some(name) if table.get("mcp").and_then(Item::as_str) != Some(name) => {
                 table.insert("mcp", value(name));
             }
+            Some(_) => {}
             None => {
                 table.remove("mcp");
-            }
-        }
-    }
-
-    /// Sets or clears the `mcp` key of a recorded service.
-    pub fn set_mcp(&mut self, service: &str, mcp: Option<&str>) {
-        if let Some(table) = self
-            .services_mut()
-            .get_mut(service)
-            .and_then(Item::as_table_like_mut)
-        {
-            match mcp {
-                Some(name) => {
-                    table.insert("mcp", value(name));
-                }
-                None => {
-                    table.remove("mcp");
-                }
             }
         }
     }
@@ -238,10 +239,10 @@ project = "app-abc123"   # keep me
 
 # auth goes here
 [services.workos]
-provider = "workos"
+provider = "workos"       # pinned
 secrets = ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"]
 environments = ["dev"]
-mcp = "workos"
+mcp = "workos"            # ours
 owner = "alice"          # unknown key
 
 [tool.other]
@@ -284,6 +285,13 @@ x = 1
         assert_eq!(config.stack.project, id);
         assert!(text.contains("[services.workos]"), "{text}");
         assert!(!text.contains("[services]\n"), "{text}");
+    }
+
+    #[test]
+    fn inline_service_tables_are_refused_not_mangled() {
+        let text = "[stack]\nversion = 1\nproject = \"p\"\n[services]\nworkos = { provider = \"workos\" }\n";
+        let err = Editor::parse(Path::new(FILE), text).err().unwrap();
+        assert!(err.message.contains("[services.<name>]"), "{}", err.message);
     }
 
     #[test]

@@ -82,13 +82,15 @@ pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
 }
 
 #[cfg(not(unix))]
-pub fn read_line(hidden: bool) -> stack::Result<Secret> {
+pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
     let result = if hidden {
         dialoguer::Password::new()
+            .with_prompt(question)
             .allow_empty_password(true)
             .interact()
     } else {
         dialoguer::Input::<String>::new()
+            .with_prompt(question)
             .allow_empty(true)
             .interact_text()
     };

@@ -54,7 +54,9 @@ impl Verifier {
                 })?,
             Err(_) => 10.0,
         };
+        // A redirect would carry credential headers and bodies to another host: none.
         let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs_f64(timeout))
             .user_agent(concat!("stack/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -1059,3 +1059,56 @@ fn add_in_a_subdirectory_or_with_dash_c_edits_the_projects_own_files() {
     );
     assert!(!env.home().join(".stack.toml").exists());
 }
+
+#[test]
+fn a_redirect_never_carries_the_key_to_another_host() {
+    require_keyring();
+    let mock = MockWorkos::start();
+    let elsewhere = MockWorkos::start();
+    mock.script(
+        "/organizations",
+        Reply::status(307).header(
+            "Location",
+            &format!("{}/organizations?limit=1", elsewhere.url()),
+        ),
+    );
+    let env = TestEnv::new().with_mock(&mock);
+    let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
+    out.assert_code(3);
+    assert!(elsewhere.requests().is_empty(), "followed the redirect");
+    assert_no_project_files(&env);
+}
+
+#[test]
+fn a_symlinked_env_file_is_updated_where_it_lives() {
+    require_keyring();
+    let mock = MockWorkos::start();
+    let env = TestEnv::new().with_mock(&mock);
+    env.write("shared/.env", "PORT=3000\n");
+    std::os::unix::fs::symlink(env.path("shared/.env"), env.path(".env")).unwrap();
+    add_from_env(&env, API_KEY, CLIENT_ID, &[]).assert_code(0);
+    assert!(
+        std::fs::symlink_metadata(env.path(".env"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is kept"
+    );
+    assert_eq!(env.read("shared/.env"), format!("PORT=3000\n{ENV_REFS}"));
+}
+
+#[test]
+fn a_provider_without_an_mcp_server_leaves_mcp_json_byte_identical() {
+    require_keyring();
+    let env = TestEnv::new();
+    let mcp = "{\"mcpServers\": {\"mine\": {\"command\": \"x\", \"n\": 1e3}}}";
+    env.write(".mcp.json", mcp);
+    run(env
+        .stack(&["add", "anthropic", "--from-env", "--no-verify"])
+        .env(
+            "ANTHROPIC_API_KEY",
+            "sk-ant-api03-FAKE0000000000000000000000000000000000000000",
+        ))
+    .assert_code(0);
+    assert_eq!(env.read(".mcp.json"), mcp);
+}

@@ -196,3 +196,17 @@ fn an_unreachable_provider_is_named_by_the_slot_never_by_the_key() {
     assert_no_key_in("add -v -v (unreachable)", &out);
     env.scan_for_secret(&KEYS);
 }
+
+#[test]
+fn a_key_pasted_where_a_service_name_goes_is_not_echoed() {
+    let env = TestEnv::new();
+    env.write(".stack.toml", "[stack]\nversion = 1\nproject = \"h-1\"\n");
+    for args in [
+        &["remove", API_KEY, "--yes"][..],
+        &["--vault", "env", "exec", "--only", API_KEY, "--", "true"],
+    ] {
+        let out = run(&mut env.stack(args));
+        assert!(!out.stderr().contains(API_KEY), "{args:?}: {out:?}");
+        assert!(out.stderr().contains("no service named"), "{out:?}");
+    }
+}

@@ -212,3 +212,23 @@ fn ci_github_wires_each_vault_from_repository_secrets() {
     );
     run(&mut env.stack(&["ci", "github", "--vault", "keychain"])).assert_code(2);
 }
+
+#[test]
+fn on_github_actions_with_stdout_in_a_file_the_masks_go_to_stderr() {
+    let env = TestEnv::new();
+    workos_project(&env);
+    let file = std::fs::File::create(env.path("out.txt")).unwrap();
+    let out = run(with_ci_secrets(
+        &mut env.stack(&["exec", "--", "echo", "child output"]),
+        API_KEY,
+    )
+    .env("GITHUB_ACTIONS", "true")
+    .stdout(file));
+    out.assert_code(0);
+    assert_eq!(
+        env.read("out.txt"),
+        "child output\n",
+        "no secret in the file"
+    );
+    assert!(out.stderr().contains("::add-mask::"), "{out:?}");
+}

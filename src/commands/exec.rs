@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         Ok(v) => v,
         Err(e) => {
             ctx.ui.error(&e);
-            return Ok(e.kind.exit_code());
+            return Ok(if e.kind == stack::Kind::Usage { 2 } else { 125 });
         }
     };
     let values = stack::ops::resolve(&ctx.cwd, &*vault, &args.env, &args.only)?;
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         args.env
     ));
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        mask_on_github(ctx, &values)?;
+        mask_on_github(ctx, &values);
     }
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
@@ -53,11 +53,17 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 
 /// Tells the GitHub Actions runner to hide every secret slot's value in the job's log,
 /// before the command can print one. A multi-line value is registered line by line.
-fn mask_on_github(ctx: &Context, values: &[Injected]) -> stack::Result<()> {
-    let catalog = stack::catalog::Catalog::load()?;
+/// The commands go to stdout, where the runner reads them, unless stdout is a file: then
+/// the runner would never see them and the value would be written into that file.
+fn mask_on_github(ctx: &Context, values: &[Injected]) {
+    // Built-in manifests only (a broken user manifest must not stop the run); a slot not
+    // known to be public is masked.
+    let catalog = stack::catalog::Catalog::builtin().ok();
+    let to_stderr = stdout_is_file();
     for v in values {
         let secret = catalog
-            .get(&v.provider)
+            .as_ref()
+            .and_then(|c| c.get(&v.provider))
             .and_then(|p| p.slot(&v.slot))
             .is_none_or(|s| s.secret);
         if !secret {
@@ -65,11 +71,31 @@ fn mask_on_github(ctx: &Context, values: &[Injected]) -> stack::Result<()> {
         }
         for line in v.value.expose().lines().filter(|l| !l.trim().is_empty()) {
             let escaped = line.replace('%', "%25").replace('\r', "%0D");
-            ctx.ui.out(&format!("::add-mask::{escaped}"));
+            let command = format!("::add-mask::{escaped}");
+            if to_stderr {
+                crate::ui::raw_stderr(&format!("{command}\n"));
+            } else {
+                ctx.ui.out(&command);
+            }
         }
     }
     ctx.ui.flush();
-    Ok(())
+}
+
+#[cfg(unix)]
+fn stdout_is_file() -> bool {
+    use std::os::fd::AsFd;
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdout_is_file() -> bool {
+    false
 }
 
 /// Replaces this process with the command, so signals, the terminal and the exit code

@@ -26,10 +26,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let root = project::require_root(&ctx.cwd)?;
     let config = project::load(&root)?;
     let Some(entry) = config.services.get(&args.service) else {
-        return Err(
-            Error::usage(format!("no service named {} in this project", args.service))
-                .with_hint("run `stack list` to see the project's services"),
-        );
+        return Err(stack::ops::no_such_service(&args.service));
     };
     if !args.yes {
         if !ui.can_prompt() {

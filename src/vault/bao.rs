@@ -83,6 +83,7 @@ impl Bao {
         }
         let timeout = http_timeout()?;
         let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .default_headers(headers)
             .user_agent(concat!("stack/", env!("CARGO_PKG_VERSION")))
