@@ -63,6 +63,9 @@ pub struct Slot {
     pub optional: bool,
     /// Created by stack instead of asked for.
     pub generate: Option<Generate>,
+    /// `format`, compiled once on first use.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<regex_lite::Regex>,
 }
 
 /// How stack creates a generated slot's value.
@@ -338,6 +341,7 @@ impl Provider {
                     slot.name
                 ));
             }
+            let _ = slot.compiled.set(re);
         }
         if !self
             .name
@@ -445,7 +449,7 @@ impl Slot {
 
     /// Checks the format; the error names the slot and the expected shape, never the value.
     pub fn check_format(&self, value: &Secret) -> Result<()> {
-        let re = regex_lite::Regex::new(&self.format).expect("validated when the catalog loads");
+        let re = self.compiled.get().expect("compiled when the catalog loads");
         if re.is_match(value.expose()) {
             Ok(())
         } else if value.expose().is_empty() {
@@ -590,14 +594,8 @@ impl Catalog {
 /// Parses and validates one manifest; `file` names it in errors, `stem` is its file name
 /// without `.toml`.
 pub fn parse(file: &str, stem: &str, text: &str) -> Result<Provider> {
-    let provider: Provider = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| crate::fsutil::line_col(text, s.start))
-            .map(|(l, c)| format!(":{l}:{c}"))
-            .unwrap_or_default();
-        Error::usage(format!("{file}{at}: {}", e.message()))
-    })?;
+    let provider: Provider = toml::from_str(text)
+        .map_err(|e| crate::fsutil::malformed(file, text, e.span(), e.message()))?;
     provider
         .validate(stem)
         .map_err(|why| Error::usage(format!("{file}: {why}")))?;

@@ -14,6 +14,15 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A usage error for malformed `text`: `file:line:column: message`.
+pub fn malformed(file: &str, text: &str, span: Option<std::ops::Range<usize>>, msg: &str) -> Error {
+    let at = span
+        .map(|s| line_col(text, s.start))
+        .map(|(l, c)| format!(":{l}:{c}"))
+        .unwrap_or_default();
+    Error::usage(format!("{file}{at}: {}", msg.trim_end()))
+}
+
 /// Reads a file that may not exist yet.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match fs::read_to_string(path) {

@@ -85,6 +85,20 @@ pub fn add(
         })
         .map(|s| s.name.as_str())
         .collect();
+    // A slot name is one vault item per environment: two services cannot share one.
+    let others = config
+        .iter()
+        .flat_map(|c| &c.services)
+        .filter(|(n, _)| *n != service);
+    for (other, entry) in others {
+        if let Some(slot) = slots.iter().find(|s| entry.secrets.iter().any(|o| o == *s)) {
+            return Err(Error::usage(format!(
+                "{slot} is already a slot of service {other}; two services cannot share a \
+                 variable name"
+            ))
+            .with_hint(format!("remove {other} first: `stack remove {other}`")));
+        }
+    }
     for slot in &slots {
         let reference = dotenv::reference(service, slot);
         let changed =
@@ -563,14 +577,13 @@ fn verify_all(
         .map(|(_, p, v)| p.api_base(v))
         .collect::<Result<_>>()?;
     let verifier = Verifier::new()?;
-    let rt = runtime()?;
-    Ok(rt.block_on(async {
+    crate::verify::block_on(async {
         let futures = pending
             .iter()
             .zip(&bases)
             .map(|((_, p, v), base)| verifier.verify(p, base, v));
         futures_util::future::join_all(futures).await
-    }))
+    })
 }
 
 /// Verifies one provider's values (for `add` and `doctor --fix`).
@@ -578,14 +591,7 @@ pub fn verify_one(provider: &Provider, values: &Values) -> Result<crate::verify:
     let map: HashMap<String, Secret> = values.iter().cloned().collect();
     let base = provider.api_base(&map)?;
     let verifier = Verifier::new()?;
-    Ok(runtime()?.block_on(verifier.verify(provider, &base, &map)))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::unavailable("could not start the network runtime").caused_by(&e))
+    crate::verify::block_on(verifier.verify(provider, &base, &map))
 }
 
 fn file_warnings(

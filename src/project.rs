@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
 use crate::error::{Error, Result};
-use crate::fsutil::line_col;
+use crate::fsutil::malformed;
 
 pub const FILE: &str = ".stack.toml";
 
@@ -61,11 +61,7 @@ pub fn require_root(start: &Path) -> Result<PathBuf> {
 }
 
 fn parse_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, msg: &str) -> Error {
-    let at = span
-        .map(|s| line_col(text, s.start))
-        .map(|(l, c)| format!(":{l}:{c}"))
-        .unwrap_or_default();
-    Error::usage(format!("{}{at}: {}", path.display(), msg.trim_end())).with_hint(format!(
+    malformed(&path.display().to_string(), text, span, msg).with_hint(format!(
         "fix {FILE} by hand; stack never rewrites a malformed file"
     ))
 }

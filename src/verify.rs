@@ -36,6 +36,29 @@ pub struct Verdict {
     pub latency: Duration,
 }
 
+/// `STACK_HTTP_TIMEOUT` seconds per request (default 10): provider checks and the bao vault.
+pub(crate) fn http_timeout() -> Result<Duration> {
+    let Ok(v) = std::env::var("STACK_HTTP_TIMEOUT") else {
+        return Ok(Duration::from_secs(10));
+    };
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Error::usage("STACK_HTTP_TIMEOUT must be a positive number of seconds"))
+}
+
+/// Runs `fut` to completion on a small runtime made for it: network work is started from
+/// synchronous code, and `stack exec` on the keychain never pays for a runtime.
+pub(crate) fn block_on<T>(fut: impl std::future::Future<Output = T>) -> Result<T> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::unavailable("could not start the network runtime").caused_by(&e))?;
+    Ok(rt.block_on(fut))
+}
+
 /// One HTTP client for a whole run; requests time out after `STACK_HTTP_TIMEOUT` seconds.
 pub struct Verifier {
     client: reqwest::Client,
@@ -43,21 +66,11 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new() -> Result<Verifier> {
-        let timeout = match std::env::var("STACK_HTTP_TIMEOUT") {
-            Ok(v) => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|s| s.is_finite() && *s > 0.0)
-                .ok_or_else(|| {
-                    Error::usage("STACK_HTTP_TIMEOUT must be a positive number of seconds")
-                })?,
-            Err(_) => 10.0,
-        };
+        let timeout = http_timeout()?;
         // A redirect would carry credential headers and bodies to another host: none.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs_f64(timeout))
+            .timeout(timeout)
             .user_agent(concat!("stack/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::unavailable("could not set up HTTPS").caused_by(&e))?;

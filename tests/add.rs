@@ -1112,3 +1112,30 @@ fn a_provider_without_an_mcp_server_leaves_mcp_json_byte_identical() {
     .assert_code(0);
     assert_eq!(env.read(".mcp.json"), mcp);
 }
+
+#[test]
+fn two_services_cannot_share_a_slot_name() {
+    require_keyring();
+    let env = TestEnv::new();
+    // A user's own provider that happens to read WORKOS_API_KEY too.
+    let dir = env.home().join(".config/stack/providers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/providers/workos.toml"
+    ))
+    .unwrap()
+    .replace("name = \"workos\"", "name = \"acme\"");
+    std::fs::write(dir.join("acme.toml"), manifest).unwrap();
+    add_from_env(&env, API_KEY, CLIENT_ID, &["--no-verify"]).assert_code(0);
+    let out = run(env
+        .stack(&["add", "acme", "--from-env", "--no-verify"])
+        .env("WORKOS_API_KEY", API_KEY_ROTATED)
+        .env("WORKOS_CLIENT_ID", CLIENT_ID));
+    out.assert_code(2);
+    assert!(out.stderr().contains("service workos"), "{out:?}");
+    assert_eq!(
+        env.keychain_get("dev", "WORKOS_API_KEY").as_deref(),
+        Some(API_KEY)
+    );
+}

@@ -81,7 +81,7 @@ impl Bao {
                 .map_err(|_| Error::usage("VAULT_NAMESPACE is not a valid namespace"))?;
             headers.insert("X-Vault-Namespace", ns);
         }
-        let timeout = http_timeout()?;
+        let timeout = crate::verify::http_timeout()?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
@@ -102,13 +102,7 @@ impl Bao {
 
     /// Runs one operation to completion: vault calls come from synchronous code.
     fn run<T>(&self, op: impl Future<Output = Result<T>>) -> Result<T> {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                unreachable(VaultKind::Bao, "could not start the HTTP client").caused_by(&e)
-            })?
-            .block_on(op)
+        crate::verify::block_on(op)?
     }
 
     /// `<addr>/v1/<mount>/<kind>/stack/<project>/<env>`, `kind` being `data` or `metadata`.
@@ -409,18 +403,6 @@ fn token_file() -> Result<Option<Secret>> {
 }
 
 /// `STACK_HTTP_TIMEOUT` seconds per request, default 10.
-fn http_timeout() -> Result<Duration> {
-    let Ok(v) = std::env::var("STACK_HTTP_TIMEOUT") else {
-        return Ok(Duration::from_secs(10));
-    };
-    v.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::usage("STACK_HTTP_TIMEOUT must be a positive number of seconds"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

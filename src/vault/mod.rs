@@ -114,16 +114,7 @@ pub fn select(flag: Option<&str>) -> Result<VaultKind> {
         vault: Option<String>,
     }
     let config: UserConfig = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| crate::fsutil::line_col(&text, s.start))
-            .map(|(l, c)| format!(":{l}:{c}"))
-            .unwrap_or_default();
-        Error::usage(format!(
-            "{}{at}: {}",
-            path.display(),
-            e.message().trim_end()
-        ))
+        crate::fsutil::malformed(&path.display().to_string(), &text, e.span(), e.message())
     })?;
     match config.vault {
         Some(name) => name
