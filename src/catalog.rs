@@ -449,7 +449,10 @@ impl Slot {
 
     /// Checks the format; the error names the slot and the expected shape, never the value.
     pub fn check_format(&self, value: &Secret) -> Result<()> {
-        let re = self.compiled.get().expect("compiled when the catalog loads");
+        let re = self
+            .compiled
+            .get()
+            .expect("compiled when the catalog loads");
         if re.is_match(value.expose()) {
             Ok(())
         } else if value.expose().is_empty() {
