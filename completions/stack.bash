@@ -28,11 +28,17 @@ _stack() {
             stack,doctor)
                 cmd="stack__subcmd__doctor"
                 ;;
+            stack,env)
+                cmd="stack__subcmd__env"
+                ;;
             stack,exec)
                 cmd="stack__subcmd__exec"
                 ;;
             stack,help)
                 cmd="stack__subcmd__help"
+                ;;
+            stack,import)
+                cmd="stack__subcmd__import"
                 ;;
             stack,list)
                 cmd="stack__subcmd__list"
@@ -73,11 +79,17 @@ _stack() {
             stack__subcmd__help,doctor)
                 cmd="stack__subcmd__help__subcmd__doctor"
                 ;;
+            stack__subcmd__help,env)
+                cmd="stack__subcmd__help__subcmd__env"
+                ;;
             stack__subcmd__help,exec)
                 cmd="stack__subcmd__help__subcmd__exec"
                 ;;
             stack__subcmd__help,help)
                 cmd="stack__subcmd__help__subcmd__help"
+                ;;
+            stack__subcmd__help,import)
+                cmd="stack__subcmd__help__subcmd__import"
                 ;;
             stack__subcmd__help,list)
                 cmd="stack__subcmd__help__subcmd__list"
@@ -128,7 +140,7 @@ _stack() {
 
     case "${cmd}" in
         stack)
-            opts="-C -q -v -h -V --vault --color --quiet --verbose --help --version add remove doctor exec list completion vault ci providers recommend help"
+            opts="-C -q -v -h -V --vault --color --quiet --verbose --help --version add remove doctor exec list env import completion vault ci providers recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,8 +353,38 @@ _stack() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        stack__subcmd__env)
+            opts="-C -q -v -h --json --reveal --env --vault --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         stack__subcmd__exec)
-            opts="-C -q -v -h --env --only --vault --color --quiet --verbose --help"
+            opts="-C -q -v -h --env --only --env-file --mask --no-mask --vault --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +395,10 @@ _stack() {
                     return 0
                     ;;
                 --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -376,7 +422,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help)
-            opts="add remove doctor exec list completion vault ci providers recommend help"
+            opts="add remove doctor exec list env import completion vault ci providers recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +505,20 @@ _stack() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        stack__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         stack__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -474,6 +534,20 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -578,6 +652,36 @@ _stack() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__import)
+            opts="-y -C -q -v -h --env --yes --dry-run --no-verify --vault --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -34,6 +34,8 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand doctor 'Check every service: slots present, credentials accepted, files consistent'
             cand exec 'Run a command with this project''s secrets in its environment'
             cand list 'List this project''s services and their slots'
+            cand env 'Show this project''s slots for an environment, masked'
+            cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
             cand ci 'Print a CI workflow for this project'
@@ -91,9 +93,12 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;exec'= {
             cand --env 'Environment whose slots to inject'
             cand --only 'Inject only this service''s slots (repeatable)'
+            cand --env-file 'Load variables from a dotenv file (repeatable); `stack://` references in it resolve'
             cand -C 'Run as if stack was started in DIR'
             cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
+            cand --mask 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]'
+            cand --no-mask 'Pass the command''s output through untouched, even in CI or to a file'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more about what happens (repeatable)'
@@ -107,6 +112,36 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
             cand --color 'When to use colours'
             cand --json 'Print one JSON document'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;env'= {
+            cand --env 'Environment whose slots to show'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON document'
+            cand --reveal 'Print the values themselves (only on a terminal, after a confirmation)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'stack;import'= {
+            cand --env 'Environment to store the slots for'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -y 'Import without asking (required when there is no terminal)'
+            cand --yes 'Import without asking (required when there is no terminal)'
+            cand --dry-run 'Show what would be imported and change nothing'
+            cand --no-verify 'Store without asking the providers whether the credentials work'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more about what happens (repeatable)'
@@ -241,6 +276,8 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand doctor 'Check every service: slots present, credentials accepted, files consistent'
             cand exec 'Run a command with this project''s secrets in its environment'
             cand list 'List this project''s services and their slots'
+            cand env 'Show this project''s slots for an environment, masked'
+            cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
             cand ci 'Print a CI workflow for this project'
@@ -257,6 +294,10 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;help;exec'= {
         }
         &'stack;help;list'= {
+        }
+        &'stack;help;env'= {
+        }
+        &'stack;help;import'= {
         }
         &'stack;help;completion'= {
         }

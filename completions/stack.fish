@@ -41,6 +41,8 @@ complete -c stack -n "__fish_stack_needs_command" -f -a "remove" -d 'Remove a se
 complete -c stack -n "__fish_stack_needs_command" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
 complete -c stack -n "__fish_stack_needs_command" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
 complete -c stack -n "__fish_stack_needs_command" -f -a "list" -d 'List this project\'s services and their slots'
+complete -c stack -n "__fish_stack_needs_command" -f -a "env" -d 'Show this project\'s slots for an environment, masked'
+complete -c stack -n "__fish_stack_needs_command" -f -a "import" -d 'Move the plaintext credentials of a .env file into the vault'
 complete -c stack -n "__fish_stack_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c stack -n "__fish_stack_needs_command" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
 complete -c stack -n "__fish_stack_needs_command" -f -a "ci" -d 'Print a CI workflow for this project'
@@ -94,6 +96,7 @@ complete -c stack -n "__fish_stack_using_subcommand doctor" -s v -l verbose -d '
 complete -c stack -n "__fish_stack_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand exec" -l env -d 'Environment whose slots to inject' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -l only -d 'Inject only this service\'s slots (repeatable)' -r
+complete -c stack -n "__fish_stack_using_subcommand exec" -l env-file -d 'Load variables from a dotenv file (repeatable); `stack://` references in it resolve' -r -F
 complete -c stack -n "__fish_stack_using_subcommand exec" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand exec" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
@@ -102,6 +105,8 @@ env\t''"
 complete -c stack -n "__fish_stack_using_subcommand exec" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c stack -n "__fish_stack_using_subcommand exec" -l mask -d 'Hide injected secrets in the command\'s output [default: when stdout or stderr is not a terminal, or in CI]'
+complete -c stack -n "__fish_stack_using_subcommand exec" -l no-mask -d 'Pass the command\'s output through untouched, even in CI or to a file'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'
@@ -118,6 +123,35 @@ complete -c stack -n "__fish_stack_using_subcommand list" -l json -d 'Print one 
 complete -c stack -n "__fish_stack_using_subcommand list" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand list" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand env" -l env -d 'Environment whose slots to show' -r
+complete -c stack -n "__fish_stack_using_subcommand env" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand env" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand env" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand env" -l json -d 'Print one JSON document'
+complete -c stack -n "__fish_stack_using_subcommand env" -l reveal -d 'Print the values themselves (only on a terminal, after a confirmation)'
+complete -c stack -n "__fish_stack_using_subcommand env" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand env" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand env" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand import" -l env -d 'Environment to store the slots for' -r
+complete -c stack -n "__fish_stack_using_subcommand import" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand import" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand import" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand import" -s y -l yes -d 'Import without asking (required when there is no terminal)'
+complete -c stack -n "__fish_stack_using_subcommand import" -l dry-run -d 'Show what would be imported and change nothing'
+complete -c stack -n "__fish_stack_using_subcommand import" -l no-verify -d 'Store without asking the providers whether the credentials work'
+complete -c stack -n "__fish_stack_using_subcommand import" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand import" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand import" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand completion" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
@@ -227,17 +261,19 @@ complete -c stack -n "__fish_stack_using_subcommand recommend" -l json -d 'Print
 complete -c stack -n "__fish_stack_using_subcommand recommend" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand recommend" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand recommend" -s h -l help -d 'Print help'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "add" -d 'Add a provider\'s credentials to this project'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "list" -d 'List this project\'s services and their slots'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "completion" -d 'Print a shell completion script'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "ci" -d 'Print a CI workflow for this project'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "providers" -d 'List the provider catalog'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list completion vault ci providers recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "add" -d 'Add a provider\'s credentials to this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "doctor" -d 'Check every service: slots present, credentials accepted, files consistent'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "exec" -d 'Run a command with this project\'s secrets in its environment'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "list" -d 'List this project\'s services and their slots'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "env" -d 'Show this project\'s slots for an environment, masked'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "import" -d 'Move the plaintext credentials of a .env file into the vault'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "completion" -d 'Print a shell completion script'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "ci" -d 'Print a CI workflow for this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "providers" -d 'List the provider catalog'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'

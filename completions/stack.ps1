@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every service: slots present, credentials accepted, files consistent')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with this project''s secrets in its environment')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List this project''s services and their slots')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Show this project''s slots for an environment, masked')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move the plaintext credentials of a .env file into the vault')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
@@ -98,9 +100,12 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         'stack;exec' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment whose slots to inject')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Inject only this service''s slots (repeatable)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Load variables from a dotenv file (repeatable); `stack://` references in it resolve')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--mask', '--mask', [CompletionResultType]::ParameterName, 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]')
+            [CompletionResult]::new('--no-mask', '--no-mask', [CompletionResultType]::ParameterName, 'Pass the command''s output through untouched, even in CI or to a file')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
@@ -115,6 +120,38 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;env' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment whose slots to show')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Print the values themselves (only on a terminal, after a confirmation)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'stack;import' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to store the slots for')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Import without asking (required when there is no terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Import without asking (required when there is no terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be imported and change nothing')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Store without asking the providers whether the credentials work')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
@@ -265,6 +302,8 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every service: slots present, credentials accepted, files consistent')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with this project''s secrets in its environment')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List this project''s services and their slots')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Show this project''s slots for an environment, masked')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move the plaintext credentials of a .env file into the vault')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
@@ -286,6 +325,12 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             break
         }
         'stack;help;list' {
+            break
+        }
+        'stack;help;env' {
+            break
+        }
+        'stack;help;import' {
             break
         }
         'stack;help;completion' {

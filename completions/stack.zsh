@@ -94,9 +94,12 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--env=[Environment whose slots to inject]:ENV:_default' \
 '*--only=[Inject only this service'\''s slots (repeatable)]:SERVICE:_default' \
+'*--env-file=[Load variables from a dotenv file (repeatable); \`stack\://\` references in it resolve]:F:_files' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
 '--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
+'--mask[Hide injected secrets in the command'\''s output \[default\: when stdout or stderr is not a terminal, or in CI\]]' \
+'(--mask)--no-mask[Pass the command'\''s output through untouched, even in CI or to a file]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
 '*-v[Say more about what happens (repeatable)]' \
@@ -119,6 +122,41 @@ _arguments "${_arguments_options[@]}" : \
 '*--verbose[Say more about what happens (repeatable)]' \
 '-h[Print help]' \
 '--help[Print help]' \
+&& ret=0
+;;
+(env)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment whose slots to show]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'--json[Print one JSON document]' \
+'--reveal[Print the values themselves (only on a terminal, after a confirmation)]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(import)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment to store the slots for]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'-y[Import without asking (required when there is no terminal)]' \
+'--yes[Import without asking (required when there is no terminal)]' \
+'--dry-run[Show what would be imported and change nothing]' \
+'--no-verify[Store without asking the providers whether the credentials work]' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::file -- The dotenv file to import from:_files' \
 && ret=0
 ;;
 (completion)
@@ -344,6 +382,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(env)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(import)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completion)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -421,6 +467,8 @@ _stack_commands() {
 'doctor:Check every service\: slots present, credentials accepted, files consistent' \
 'exec:Run a command with this project'\''s secrets in its environment' \
 'list:List this project'\''s services and their slots' \
+'env:Show this project'\''s slots for an environment, masked' \
+'import:Move the plaintext credentials of a .env file into the vault' \
 'completion:Print a shell completion script' \
 'vault:Inspect the vault, or move this project'\''s slots to another one' \
 'ci:Print a CI workflow for this project' \
@@ -476,6 +524,11 @@ _stack__subcmd__doctor_commands() {
     local commands; commands=()
     _describe -t commands 'stack doctor commands' commands "$@"
 }
+(( $+functions[_stack__subcmd__env_commands] )) ||
+_stack__subcmd__env_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack env commands' commands "$@"
+}
 (( $+functions[_stack__subcmd__exec_commands] )) ||
 _stack__subcmd__exec_commands() {
     local commands; commands=()
@@ -489,6 +542,8 @@ _stack__subcmd__help_commands() {
 'doctor:Check every service\: slots present, credentials accepted, files consistent' \
 'exec:Run a command with this project'\''s secrets in its environment' \
 'list:List this project'\''s services and their slots' \
+'env:Show this project'\''s slots for an environment, masked' \
+'import:Move the plaintext credentials of a .env file into the vault' \
 'completion:Print a shell completion script' \
 'vault:Inspect the vault, or move this project'\''s slots to another one' \
 'ci:Print a CI workflow for this project' \
@@ -525,6 +580,11 @@ _stack__subcmd__help__subcmd__doctor_commands() {
     local commands; commands=()
     _describe -t commands 'stack help doctor commands' commands "$@"
 }
+(( $+functions[_stack__subcmd__help__subcmd__env_commands] )) ||
+_stack__subcmd__help__subcmd__env_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help env commands' commands "$@"
+}
 (( $+functions[_stack__subcmd__help__subcmd__exec_commands] )) ||
 _stack__subcmd__help__subcmd__exec_commands() {
     local commands; commands=()
@@ -534,6 +594,11 @@ _stack__subcmd__help__subcmd__exec_commands() {
 _stack__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'stack help help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__import_commands] )) ||
+_stack__subcmd__help__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help import commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__help__subcmd__list_commands] )) ||
 _stack__subcmd__help__subcmd__list_commands() {
@@ -572,6 +637,11 @@ _stack__subcmd__help__subcmd__vault__subcmd__copy_commands() {
 _stack__subcmd__help__subcmd__vault__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'stack help vault status commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__import_commands] )) ||
+_stack__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack import commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__list_commands] )) ||
 _stack__subcmd__list_commands() {

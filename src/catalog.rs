@@ -588,6 +588,17 @@ impl Catalog {
             .any(|s| s.secret && s.check_format(&value).is_ok())
     }
 
+    /// The value prefixes the manifests name as public (`sk_test_`, `pk_live_`): they tell
+    /// a credential's kind and stage, not the credential, so previews may show them.
+    pub fn public_prefixes(&self) -> impl Iterator<Item = &str> {
+        self.providers
+            .iter()
+            .flat_map(|p| &p.slots)
+            .filter_map(|s| s.stages.as_ref())
+            .flat_map(|st| [st.staging.as_str(), st.production.as_str()])
+            .filter(|p| !p.is_empty())
+    }
+
     /// Names only, without parsing: for argument validation and completions.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(stem, _)| *stem)

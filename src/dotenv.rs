@@ -7,8 +7,69 @@ use crate::error::{Error, Result};
 
 pub const FILE: &str = ".env";
 
+/// What every reference starts with.
+pub const SCHEME: &str = "stack://";
+
 pub fn reference(service: &str, slot: &str) -> String {
-    format!("stack://{service}/{slot}")
+    format!("{SCHEME}{service}/{slot}")
+}
+
+/// `stack://<service>/<SLOT>` as `(service, slot)`; `None` for anything else, so a
+/// malformed reference is never mistaken for a slot.
+pub fn parse_reference(value: &str) -> Option<(&str, &str)> {
+    let (service, slot) = value.strip_prefix(SCHEME)?.split_once('/')?;
+    let service_ok = !service.is_empty()
+        && service
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (service_ok && is_key(slot)).then_some((service, slot))
+}
+
+/// A variable name as dotenv files write them.
+fn is_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// The assignments of a dotenv file (for `exec --env-file` and `import`), in file order;
+/// applied in order, a later one for the same key wins. Quotes and escapes are undone as
+/// python-dotenv and dotenvy do: `export` and comments are ignored, single quotes are
+/// literal, double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`, `\'` and may span
+/// lines, unquoted values are trimmed and end at ` #`. No `$VAR` expansion. Stricter than
+/// [`DotEnv::parse`] (which only edits lines): text after a closing quote is an error.
+pub fn read(path: &Path, text: &str) -> Result<Vec<(String, String)>> {
+    // A byte-order mark (Windows editors) is not part of the first key.
+    let (body, shift) = match text.strip_prefix('\u{feff}') {
+        Some(body) => (body, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    let entries = scan(body).map_err(|(at, why)| malformed(path, text, at + shift, why))?;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let tail = e.tail.trim_start_matches([' ', '\t']);
+        if !tail.is_empty() && !tail.starts_with('#') {
+            let why = "unexpected text after the closing quote";
+            return Err(malformed(path, text, e.tail_start + shift, why));
+        }
+        if e.value.contains('\0') {
+            let why = "a value cannot hold a NUL character";
+            return Err(malformed(path, text, e.range.start + shift, why));
+        }
+        out.push((e.key, e.value));
+    }
+    Ok(out)
+}
+
+/// `file:line:column: why` (exit 2); the hint says the file is left alone.
+fn malformed(path: &Path, text: &str, at: usize, why: &str) -> Error {
+    let (l, c) = crate::fsutil::line_col(text, at);
+    Error::usage(format!("{}:{l}:{c}: {why}", path.display())).with_hint(format!(
+        "fix {} by hand; stack never rewrites a malformed file",
+        path.display()
+    ))
 }
 
 /// One `KEY=value` assignment: where it sits and its unquoted value.
@@ -21,6 +82,8 @@ struct Entry {
     /// comment): kept when the value is replaced.
     prefix: String,
     tail: String,
+    /// Byte offset of `tail`, for errors about it.
+    tail_start: usize,
 }
 
 /// What a `.env` holds for a slot.
@@ -39,12 +102,7 @@ pub struct DotEnv {
 
 impl DotEnv {
     pub fn parse(path: &Path, text: &str) -> Result<DotEnv> {
-        let entries = scan(text).map_err(|(at, why)| {
-            let (l, c) = crate::fsutil::line_col(text, at);
-            Error::usage(format!("{}:{l}:{c}: {why}", path.display())).with_hint(format!(
-                "fix {FILE} by hand; stack never rewrites a malformed file"
-            ))
-        })?;
+        let entries = scan(text).map_err(|(at, why)| malformed(path, text, at, why))?;
         Ok(DotEnv {
             text: text.to_string(),
             entries,
@@ -117,6 +175,12 @@ impl DotEnv {
         true
     }
 
+    /// The 1-based line where `key` is assigned (its last assignment), for plans.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        let entry = self.entries.iter().rev().find(|e| e.key == key)?;
+        Some(crate::fsutil::line_col(&self.text, entry.range.start).0)
+    }
+
     fn reparse(&mut self) {
         self.entries = scan(&self.text).expect("an edit of a valid file stays valid");
     }
@@ -140,8 +204,9 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             pos = line_end;
             continue;
         }
-        let body = body
-            .strip_prefix("export ")
+        let body = ["export ", "export\t"]
+            .iter()
+            .find_map(|p| body.strip_prefix(p))
             .map(str::trim_start)
             .unwrap_or(body);
         let key_start = pos + (line.len() - body.len());
@@ -149,19 +214,14 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             return Err((pos + indent, "expected KEY=value"));
         };
         let key = body[..eq].trim_end();
-        let valid_key = !key.is_empty()
-            && !key.starts_with(|c: char| c.is_ascii_digit())
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-        if !valid_key {
+        if !is_key(key) {
             return Err((key_start, "expected a variable name before '='"));
         }
         let value_start = key_start + eq + 1;
         let rest = &text[value_start..];
         let rest_trim = rest.trim_start_matches([' ', '\t']);
         let vstart = value_start + (rest.len() - rest_trim.len());
-        let (value, end, tail) = match rest_trim.chars().next() {
+        let (value, end, tail, tail_start) = match rest_trim.chars().next() {
             Some(q @ ('"' | '\'')) => {
                 // Quoted values may span lines until the closing quote.
                 let inner = &text[vstart + 1..];
@@ -185,16 +245,32 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                     .find('\n')
                     .map_or(text.len(), |i| after + i + 1);
                 let tail = text[after..end].trim_end_matches(['\n', '\r']);
-                (inner[..close].to_string(), end, tail.to_string())
+                let value = if q == '"' {
+                    unescape(&inner[..close])
+                } else {
+                    inner[..close].to_string()
+                };
+                (value, end, tail.to_string(), after)
             }
             _ => {
                 let raw = &text[value_start..line_end];
                 let raw = raw.trim_end_matches(['\n', '\r']);
-                let (raw, tail) = match raw.find(" #") {
+                // A comment starts at a '#' after a blank.
+                let comment = raw
+                    .as_bytes()
+                    .windows(2)
+                    .position(|w| matches!(w[0], b' ' | b'\t') && w[1] == b'#');
+                let (raw, tail) = match comment {
                     Some(i) => (&raw[..i], &raw[i..]),
                     None => (raw, ""),
                 };
-                (raw.trim().to_string(), line_end, tail.to_string())
+                let tail_start = value_start + raw.len();
+                (
+                    raw.trim().to_string(),
+                    line_end,
+                    tail.to_string(),
+                    tail_start,
+                )
             }
         };
         entries.push(Entry {
@@ -203,10 +279,35 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             range: pos..end,
             prefix: text[pos..key_start].to_string(),
             tail,
+            tail_start,
         });
         pos = end;
     }
     Ok(entries)
+}
+
+/// Undoes the escapes of a double-quoted value; an unknown escape stays as written.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(c @ ('"' | '\\' | '$' | '\'')) => out.push(c),
+            Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -287,5 +388,119 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.message.starts_with(".env:2:3:"), "{}", err.message);
+    }
+
+    fn read_ok(text: &str) -> Vec<(String, String)> {
+        read(Path::new(".env.test"), text).unwrap()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn read_handles_comments_export_and_blanks() {
+        let text = "# top\n\n  export A=1\nexport\tB = two words  # note\nC=#not-a-comment\n\
+                    D=x#y\nE=\nF=   \t# only a comment\nG=tab\t# c\r\nH=last";
+        assert_eq!(
+            read_ok(text),
+            pairs(&[
+                ("A", "1"),
+                ("B", "two words"),
+                ("C", "#not-a-comment"),
+                ("D", "x#y"),
+                ("E", ""),
+                ("F", ""),
+                ("G", "tab"),
+                ("H", "last"),
+            ])
+        );
+    }
+
+    #[test]
+    fn read_single_quotes_are_literal() {
+        let text = "A='a \\n $B \"q\" # not a comment' # comment\nB=' spaced '\nC=''\n";
+        assert_eq!(
+            read_ok(text),
+            pairs(&[
+                ("A", "a \\n $B \"q\" # not a comment"),
+                ("B", " spaced "),
+                ("C", "")
+            ])
+        );
+    }
+
+    #[test]
+    fn read_double_quotes_take_escapes_and_span_lines() {
+        let text = "A=\"l1\\nl2\\tt\\\"q\\\" \\\\ \\$HOME \\x\"\nB=\"-----BEGIN\nKEY=inside\n-----END\"  # pem\nC=\"\"\n";
+        assert_eq!(
+            read_ok(text),
+            pairs(&[
+                ("A", "l1\nl2\tt\"q\" \\ $HOME \\x"),
+                ("B", "-----BEGIN\nKEY=inside\n-----END"),
+                ("C", ""),
+            ])
+        );
+    }
+
+    #[test]
+    fn read_keeps_every_assignment_in_order_and_skips_a_bom() {
+        let text = "\u{feff}A=1\nB=2\nA=3\n";
+        assert_eq!(read_ok(text), pairs(&[("A", "1"), ("B", "2"), ("A", "3")]));
+        assert!(read_ok("").is_empty());
+        assert!(read_ok("# nothing\n\n").is_empty());
+    }
+
+    #[test]
+    fn read_reports_malformed_files_with_file_line_and_column() {
+        let cases = [
+            ("A=1\nnot an assignment\n", ".env.test:2:1:"),
+            ("A=1\n  1BAD=x\n", ".env.test:2:3:"),
+            ("A=\"open\nB=2\n", ".env.test:1:3:"),
+            ("A='x' trailing\n", ".env.test:1:6:"),
+            ("\u{feff}=x\n", ".env.test:1:2:"),
+        ];
+        for (text, want) in cases {
+            let err = read(Path::new(".env.test"), text).unwrap_err();
+            assert_eq!(err.kind, crate::Kind::Usage, "{text:?}");
+            assert!(err.message.starts_with(want), "{text:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn read_never_puts_a_value_in_an_error() {
+        let err = read(Path::new(".env"), "K=\"sk_test_FAKEERR000001\" junk\n").unwrap_err();
+        assert!(!err.message.contains("FAKEERR"), "{}", err.message);
+        let err = read(Path::new(".env"), "K=\"sk_test_FAKEERR000001").unwrap_err();
+        assert!(!err.message.contains("FAKEERR"), "{}", err.message);
+    }
+
+    #[test]
+    fn references_parse_only_when_well_formed() {
+        assert_eq!(
+            parse_reference("stack://workos/WORKOS_API_KEY"),
+            Some(("workos", "WORKOS_API_KEY"))
+        );
+        for bad in [
+            "stack://workos",
+            "stack:///KEY",
+            "stack://WorkOS/KEY",
+            "stack://workos/KEY/x",
+            "stack://workos/",
+            "workos/KEY",
+        ] {
+            assert_eq!(parse_reference(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn escaped_values_compare_unescaped_when_replaced() {
+        let mut e = env("K=\"a\\$b\"\n");
+        assert_eq!(e.get("K"), Line::Plain("a$b".into()));
+        assert!(e.set_reference("K", "stack://x/K", Some("a$b"), false));
+        assert_eq!(e.render(), "K=stack://x/K\n");
+        assert_eq!(env("A=1\n\nB=2\nA=3\n").line_of("A"), Some(4));
     }
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod dotenv;
 pub mod error;
 pub mod fsutil;
+pub mod mask;
 pub mod mcp;
 pub mod ops;
 pub mod project;

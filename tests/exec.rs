@@ -123,10 +123,12 @@ fn wait_for_file(child: &mut Child, path: &Path) {
 #[test]
 fn the_slots_are_in_the_childs_environment_and_the_inherited_environment_is_kept() {
     let env = project_with_workos();
-    let out = run(
-        exec_sh(&env, &[], &format!("{PRINT_SLOTS}; echo \"$MY_OWN_VAR\""))
-            .env("MY_OWN_VAR", "still here"),
-    );
+    let out = run(exec_sh(
+        &env,
+        &["--no-mask"],
+        &format!("{PRINT_SLOTS}; echo \"$MY_OWN_VAR\""),
+    )
+    .env("MY_OWN_VAR", "still here"));
     out.assert_code(0);
     assert_eq!(
         out.stdout(),
@@ -148,7 +150,7 @@ fn only_injects_the_named_services_slots() {
     keychain_store(&account, "FAKE-other-token");
     let script = format!(r#"{PRINT_SLOTS}; echo "${{OTHER_TOKEN-<unset>}}""#);
 
-    let all = run(&mut exec_sh(&env, &[], &script));
+    let all = run(&mut exec_sh(&env, &["--no-mask"], &script));
     all.assert_code(0);
     assert_eq!(
         all.stdout(),
@@ -156,7 +158,11 @@ fn only_injects_the_named_services_slots() {
         "without --only every service is injected\n{all:?}"
     );
 
-    let only = run(&mut exec_sh(&env, &["--only", "workos"], &script));
+    let only = run(&mut exec_sh(
+        &env,
+        &["--no-mask", "--only", "workos"],
+        &script,
+    ));
     only.assert_code(0);
     assert_eq!(
         only.stdout(),
@@ -294,6 +300,7 @@ fn flags_after_the_command_belong_to_the_command() {
     // `--env prod` after the command name is the child's, not stack's: dev is injected.
     let out = run(&mut env.stack(&[
         "exec",
+        "--no-mask",
         "--",
         "sh",
         "-c",
@@ -323,15 +330,23 @@ fn each_environment_gets_its_own_values() {
     let env = project_with_workos();
     add_workos(&env, "prod", API_KEY_LIVE);
 
-    let dev = run(&mut exec_sh(&env, &[], PRINT_SLOTS));
+    let dev = run(&mut exec_sh(&env, &["--no-mask"], PRINT_SLOTS));
     dev.assert_code(0);
     assert_eq!(dev.stdout(), slots_line(API_KEY), "default is dev\n{dev:?}");
 
-    let prod = run(&mut exec_sh(&env, &["--env", "prod"], PRINT_SLOTS));
+    let prod = run(&mut exec_sh(
+        &env,
+        &["--no-mask", "--env", "prod"],
+        PRINT_SLOTS,
+    ));
     prod.assert_code(0);
     assert_eq!(prod.stdout(), slots_line(API_KEY_LIVE), "{prod:?}");
 
-    let explicit_dev = run(&mut exec_sh(&env, &["--env", "dev"], PRINT_SLOTS));
+    let explicit_dev = run(&mut exec_sh(
+        &env,
+        &["--no-mask", "--env", "dev"],
+        PRINT_SLOTS,
+    ));
     explicit_dev.assert_code(0);
     assert_eq!(
         explicit_dev.stdout(),
@@ -344,7 +359,7 @@ fn each_environment_gets_its_own_values() {
 fn stack_env_selects_the_environment() {
     let env = project_with_workos();
     add_workos(&env, "prod", API_KEY_LIVE);
-    let out = run(exec_sh(&env, &[], PRINT_SLOTS).env("STACK_ENV", "prod"));
+    let out = run(exec_sh(&env, &["--no-mask"], PRINT_SLOTS).env("STACK_ENV", "prod"));
     out.assert_code(0);
     assert_eq!(out.stdout(), slots_line(API_KEY_LIVE), "{out:?}");
 }
@@ -366,7 +381,7 @@ fn an_environment_never_added_fails_with_125_and_says_how_to_add_it() {
 #[test]
 fn exec_replaces_the_stack_process_with_the_command() {
     let env = project_with_workos();
-    let mut child = exec_sh(&env, &[], "echo $$")
+    let mut child = exec_sh(&env, &["--no-mask"], "echo $$")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -460,7 +475,13 @@ fn dash_c_runs_as_if_started_in_that_directory() {
     );
 
     let out = run(env
-        .stack(&["-C", project.to_str().expect("UTF-8 path"), "exec", "--"])
+        .stack(&[
+            "-C",
+            project.to_str().expect("UTF-8 path"),
+            "exec",
+            "--no-mask",
+            "--",
+        ])
         .args(["sh", "-c", &format!("{PRINT_SLOTS}; pwd -P")])
         .current_dir(env.root()));
     out.assert_code(0);
@@ -476,7 +497,8 @@ fn running_from_a_subdirectory_finds_the_project_upward() {
     let env = project_with_workos();
     let sub = env.path("src/deeper");
     fs::create_dir_all(&sub).expect("create subdir");
-    let out = run(exec_sh(&env, &[], &format!("{PRINT_SLOTS}; pwd -P")).current_dir(&sub));
+    let out =
+        run(exec_sh(&env, &["--no-mask"], &format!("{PRINT_SLOTS}; pwd -P")).current_dir(&sub));
     out.assert_code(0);
     assert_eq!(
         out.stdout(),

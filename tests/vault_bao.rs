@@ -25,10 +25,11 @@ fn add_workos(env: &TestEnv) -> Output {
         .env("WORKOS_CLIENT_ID", CLIENT_ID))
 }
 
-/// `stack exec` printing both WorkOS slots, one per line.
+/// `stack exec` printing both WorkOS slots, one per line (unmasked, to compare them).
 fn exec_print(env: &TestEnv) -> Output {
     run(&mut env.stack(&[
         "exec",
+        "--no-mask",
         "--",
         "sh",
         "-c",

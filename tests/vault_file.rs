@@ -69,7 +69,8 @@ fn add(env: &TestEnv, environment: &str, key: &str) -> Command {
 fn assert_injected(env: &TestEnv, expected: &str) {
     let out = run(&mut stack(
         env,
-        &["exec", "--", "printenv", "WORKOS_API_KEY"],
+        // The value is printed on purpose, to compare it: no masking.
+        &["exec", "--no-mask", "--", "printenv", "WORKOS_API_KEY"],
     ));
     out.assert_code(0);
     assert_eq!(out.stdout().trim_end(), expected, "{out:?}");
@@ -277,6 +278,7 @@ fn concurrent_writers_lose_nothing() {
                 &env,
                 &[
                     "exec",
+                    "--no-mask",
                     "--env",
                     environment,
                     "--",

@@ -108,7 +108,9 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             slot_list(provider)
         )));
     };
-    values.extend(generated_values(ctx, &*vault, provider, env, &args.with)?);
+    values.extend(ops::generated_values(
+        &ctx.cwd, &*vault, provider, env, &args.with,
+    )?);
 
     let stage = ops::stage_of(provider, &values);
     for warning in ops::stage_warnings(provider, env, &values) {
@@ -176,48 +178,6 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     ui.hint("run your program with `stack exec -- <command>`");
     Ok(0)
-}
-
-/// Values for the generated slots (optional ones only when chosen with `--with`) that the
-/// vault does not hold yet for `env`: a value stack made once (a cookie secret) is kept,
-/// or every session would be logged out.
-fn generated_values(
-    ctx: &Context,
-    vault: &dyn stack::vault::Vault,
-    provider: &stack::catalog::Provider,
-    env: &str,
-    with: &[String],
-) -> stack::Result<Values> {
-    let generated: Vec<&Slot> = provider
-        .slots
-        .iter()
-        .filter(|s| s.generate.is_some() && (!s.optional || with.contains(&s.name)))
-        .collect();
-    if generated.is_empty() {
-        return Ok(Vec::new());
-    }
-    let project = project::find_root(&ctx.cwd)
-        .map(|root| project::load(&root))
-        .transpose()?
-        .map(|c| c.stack.project);
-    let existing = match &project {
-        Some(p) => {
-            let keys: Vec<Key> = generated
-                .iter()
-                .map(|s| Key::new(p, env, &s.name))
-                .collect();
-            vault.get(&keys)?
-        }
-        None => vec![None; generated.len()],
-    };
-    let mut values = Vec::new();
-    for (slot, old) in generated.into_iter().zip(existing) {
-        if old.is_none() {
-            let how = slot.generate.expect("filtered on generate");
-            values.push((slot.name.clone(), how.create()?));
-        }
-    }
-    Ok(values)
 }
 
 /// Whether the service is recorded for `env` with every slot stored and, unless

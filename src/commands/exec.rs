@@ -1,11 +1,16 @@
-//! `stack exec -- <cmd>`: run a program with the slots in its environment.
+//! `stack exec -- <cmd>`: run a program with the slots in its environment. On a terminal
+//! `stack` becomes the program (exec); where output is kept, it stays the parent and masks
+//! the secrets in the program's output (see `crate::child`).
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::process::Command;
 
 use stack::Error;
+use stack::mask::Masker;
 use stack::ops::Injected;
 
+use crate::child::Failure;
 use crate::cli::Context;
 
 /// Run a command with this project's secrets in its environment
@@ -17,6 +22,16 @@ pub struct Args {
     /// Inject only this service's slots (repeatable)
     #[arg(long, value_name = "SERVICE")]
     only: Vec<String>,
+    /// Load variables from a dotenv file (repeatable); `stack://` references in it resolve
+    #[arg(long = "env-file", value_name = "F")]
+    env_files: Vec<std::path::PathBuf>,
+    /// Hide injected secrets in the command's output [default: when stdout or stderr is
+    /// not a terminal, or in CI]
+    #[arg(long)]
+    mask: bool,
+    /// Pass the command's output through untouched, even in CI or to a file
+    #[arg(long, conflicts_with = "mask")]
+    no_mask: bool,
     /// The command and its arguments, passed through byte for byte
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD",
           value_parser = clap::value_parser!(OsString))]
@@ -33,9 +48,10 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             return Ok(if e.kind == stack::Kind::Usage { 2 } else { 125 });
         }
     };
-    let values = stack::ops::resolve(&ctx.cwd, &*vault, &args.env, &args.only)?;
+    let values =
+        stack::ops::environment(&ctx.cwd, &*vault, &args.env, &args.only, &args.env_files)?;
     ctx.ui.verbose(&format!(
-        "injecting {} slot(s) for environment {}",
+        "setting {} variable(s) for environment {}",
         values.len(),
         args.env
     ));
@@ -45,10 +61,60 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
     for v in &values {
-        cmd.env(&v.slot, v.value.expose());
+        cmd.env(&v.name, v.value.expose());
+    }
+    if masking(&args) {
+        let catalog = stack::catalog::Catalog::builtin().ok();
+        let secrets: Vec<(&str, &stack::Secret)> = values
+            .iter()
+            .filter(|v| is_secret(catalog.as_ref(), v))
+            // The marker names the slot, even when a reference put it under another name.
+            .map(|v| {
+                let slot = v
+                    .source
+                    .as_ref()
+                    .map_or(v.name.as_str(), |(_, s)| s.as_str());
+                (slot, &v.value)
+            })
+            .collect();
+        let masker = Masker::new(&secrets);
+        if !masker.is_empty() {
+            drop(secrets);
+            drop(values);
+            ctx.ui
+                .verbose("masking secrets in the command's output; stack stays its parent");
+            ctx.ui.flush();
+            return match crate::child::run(cmd, &masker) {
+                Ok(code) => Ok(code),
+                Err(Failure::Start(err)) => Ok(cannot_start(ctx, &args.command[0], err)),
+                Err(Failure::Setup(err)) => Err(err),
+            };
+        }
     }
     drop(values);
     start(ctx, cmd, &args.command[0])
+}
+
+/// Whether the command's output goes through the masker: asked for, or by default
+/// wherever output is likely kept (a pipe, a file, a CI log) rather than only seen.
+fn masking(args: &Args) -> bool {
+    if args.mask || args.no_mask {
+        return args.mask;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+    ci || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal()
+}
+
+/// A slot's value not known to be public is treated as secret (built-in manifests only, so
+/// a broken user manifest cannot turn masking off); a plain env-file value is not a slot.
+fn is_secret(catalog: Option<&stack::catalog::Catalog>, v: &Injected) -> bool {
+    let Some((provider, slot)) = &v.source else {
+        return false;
+    };
+    catalog
+        .and_then(|c| c.get(provider))
+        .and_then(|p| p.slot(slot))
+        .is_none_or(|s| s.secret)
 }
 
 /// Tells the GitHub Actions runner to hide every secret slot's value in the job's log,
@@ -61,12 +127,7 @@ fn mask_on_github(ctx: &Context, values: &[Injected]) {
     let catalog = stack::catalog::Catalog::builtin().ok();
     let to_stderr = stdout_is_file();
     for v in values {
-        let secret = catalog
-            .as_ref()
-            .and_then(|c| c.get(&v.provider))
-            .and_then(|p| p.slot(&v.slot))
-            .is_none_or(|s| s.secret);
-        if !secret {
+        if !is_secret(catalog.as_ref(), v) {
             continue;
         }
         for line in v.value.expose().lines().filter(|l| !l.trim().is_empty()) {

@@ -1,0 +1,542 @@
+//! Masks injected secret values in a child's output.
+//!
+//! Every occurrence of a value is replaced by `[masked:SLOT_NAME]`, naming the slot so a
+//! reader of a CI log knows which value was there without seeing it. Besides the value
+//! itself the masker hides the forms a value commonly takes on its way to a log:
+//!
+//! - each line of a multi-line value that is at least [`MIN_LEN`] characters, alone and
+//!   with its surrounding whitespace trimmed (except PEM `-----BEGIN`/`-----END` lines,
+//!   which are public), and the value with `\r\n` or a literal `\n` in place of its
+//!   newlines;
+//! - base64, standard and URL-safe alphabets, with and without padding, and the part of
+//!   the encoding that depends only on the value when it sits inside a longer base64 text
+//!   at any of the three byte alignments;
+//! - URL-encoding as the common encoders do it (RFC 3986, `encodeURIComponent`,
+//!   `encodeURI`, form encoding, Python's `quote`, PHP's `urlencode`), with upper- and
+//!   lower-case hex and `%20` or `+` for a space.
+//!
+//! Nothing else is altered. Adjacent occurrences each get a marker; overlapping ones are
+//! replaced together, by the markers of the occurrences not inside another, so no part of
+//! a value shows beside a neighbour. A stream holds back only a suffix that could still be the
+//! start of a match, so a value split across reads is masked and everything else is
+//! written as soon as it arrives.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use zeroize::Zeroizing;
+
+use crate::Secret;
+
+/// Values (and lines of values) shorter than this many characters are not masked:
+/// masking `true` or `3000` would mangle ordinary output and hide nothing worth hiding.
+pub const MIN_LEN: usize = 6;
+
+/// Beyond this many bytes, a run of overlapping occurrences is written rather than held
+/// for one more overlap.
+const MAX_GROUP: usize = 1 << 20;
+
+/// How much a [`Masker::copy`] reads at once.
+const READ_SIZE: usize = 64 * 1024;
+
+/// The set of patterns derived from a project's secret values.
+pub struct Masker {
+    /// Finds every occurrence of every pattern, overlapping ones included, so no part of
+    /// a value escapes beside another; `None` when there is nothing to mask (or, in
+    /// theory, when it could not be built).
+    matcher: Option<AhoCorasick>,
+    /// Index of each pattern's slot in `markers`, by pattern id.
+    slot_of: Vec<usize>,
+    /// `[masked:SLOT]` for each distinct slot.
+    markers: Vec<Vec<u8>>,
+    /// The patterns, sorted (pattern id = index), to tell whether a stream's tail could still start a match.
+    sorted: Vec<Zeroizing<Vec<u8>>>,
+    /// Bytes some pattern starts with, and a bitmap of the 2-byte starts: most tail
+    /// positions are ruled out with one lookup instead of a search.
+    first_byte: [bool; 256],
+    first_pair: Vec<u64>,
+    /// Length of the longest pattern: a stream never holds back more than this.
+    max_len: usize,
+}
+
+impl std::fmt::Debug for Masker {
+    /// Shows only the size: the patterns are secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Masker")
+            .field("patterns", &self.sorted.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Masker {
+    /// Builds the masker. `values`: (slot name, value). Values shorter than [`MIN_LEN`]
+    /// characters are not masked. Each occurrence of a value, or of one of its forms, is
+    /// replaced by `[masked:SLOT_NAME]`; a value shared by two slots names the first.
+    pub fn new(values: &[(&str, &Secret)]) -> Masker {
+        let mut markers: Vec<Vec<u8>> = Vec::new();
+        let mut marker_index: HashMap<&str, usize> = HashMap::new();
+        let mut candidates: Vec<(Zeroizing<Vec<u8>>, usize)> = Vec::new();
+
+        for (slot, secret) in values {
+            let value = secret.expose();
+            if value.chars().count() < MIN_LEN {
+                continue;
+            }
+            let slot_index = *marker_index.entry(slot).or_insert_with(|| {
+                markers.push(format!("[masked:{slot}]").into_bytes());
+                markers.len() - 1
+            });
+            candidates.extend(
+                forms(value)
+                    .into_iter()
+                    .filter(|f| !f.is_empty())
+                    .map(|f| (f, slot_index)),
+            );
+        }
+        // One pattern per distinct form, naming the first slot that produced it: a stable
+        // sort keeps the earlier slot first among equal forms.
+        candidates.sort_by(|a, b| a.0.as_slice().cmp(b.0.as_slice()));
+        candidates.dedup_by(|later, earlier| later.0.as_slice() == earlier.0.as_slice());
+        let (patterns, slot_of): (Vec<_>, Vec<_>) = candidates.into_iter().unzip();
+
+        let mut first_byte = [false; 256];
+        let mut first_pair = vec![0u64; 1 << 10];
+        for p in &patterns {
+            first_byte[usize::from(p[0])] = true;
+            if let [a, b, ..] = p.as_slice() {
+                let pair = pair_index(*a, *b);
+                first_pair[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+        let max_len = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
+        // Building fails only past the automaton's size limits, far beyond any set of
+        // secrets: try the leaner NFA, and failing that withhold output (see `mask_into`).
+        let matcher = if patterns.is_empty() {
+            None
+        } else {
+            let build = |kind| {
+                // No prefilter: on base64-heavy output it keeps finding candidates and
+                // halves throughput; the plain automaton is steady on every input.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .kind(kind)
+                    .build(patterns.iter().map(|p| p.as_slice()))
+            };
+            build(None)
+                .or_else(|_| build(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)))
+                .ok()
+        };
+        Masker {
+            matcher,
+            slot_of,
+            markers,
+            sorted: patterns,
+            first_byte,
+            first_pair,
+            max_len,
+        }
+    }
+
+    /// Whether there is nothing to mask.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// Slot names whose values are too short to mask (doctor warns about them). An empty
+    /// value is not listed: there is nothing in it to leak.
+    pub fn too_short(values: &[(&str, &Secret)]) -> Vec<String> {
+        values
+            .iter()
+            .filter(|(_, s)| {
+                let n = s.expose().chars().count();
+                n > 0 && n < MIN_LEN
+            })
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    /// A streaming state for one output stream.
+    pub fn stream(&self) -> MaskStream<'_> {
+        MaskStream {
+            masker: self,
+            held: Zeroizing::new(Vec::new()),
+            out: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Copies `input` to `output` until EOF, masking; flushes `output` after every read
+    /// so output stays prompt. Returns the number of bytes read from `input`.
+    pub fn copy(&self, mut input: impl Read, mut output: impl Write) -> io::Result<u64> {
+        let mut stream = self.stream();
+        let mut buf = Zeroizing::new(vec![0u8; READ_SIZE]);
+        let mut total = 0u64;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            total += n as u64;
+            stream.feed(&buf[..n], &mut output)?;
+            output.flush()?;
+        }
+        stream.finish(&mut output)?;
+        output.flush()?;
+        Ok(total)
+    }
+
+    /// Where the held-back tail of `buf` starts: the earliest position whose suffix is a
+    /// proper prefix of some pattern, so more input could still make it (or a longer
+    /// alternative) a match. `buf.len()` when nothing needs holding.
+    fn hold_from(&self, buf: &[u8]) -> usize {
+        let from = buf.len().saturating_sub(self.max_len.saturating_sub(1));
+        (from..buf.len())
+            .find(|&p| self.may_start(&buf[p..]) && self.could_grow(&buf[p..]))
+            .unwrap_or(buf.len())
+    }
+
+    /// A quick filter for [`Masker::could_grow`]: whether `s` starts like some pattern.
+    fn may_start(&self, s: &[u8]) -> bool {
+        match s {
+            [a, b, ..] => {
+                let pair = pair_index(*a, *b);
+                self.first_pair[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            [a] => self.first_byte[usize::from(*a)],
+            [] => false,
+        }
+    }
+
+    /// Whether some pattern starts with `s` and is longer than it.
+    fn could_grow(&self, s: &[u8]) -> bool {
+        // Patterns starting with `s` are contiguous in sorted order, `s` itself first.
+        let i = self.sorted.partition_point(|p| p.as_slice() < s);
+        self.sorted[i..]
+            .iter()
+            .take(2)
+            .any(|p| p.len() > s.len() && p.starts_with(s))
+    }
+
+    /// Appends `buf[..cut]` to `out` with every occurrence masked and returns how far
+    /// `buf` was consumed. Overlapping occurrences form one group, replaced by the markers
+    /// of the occurrences not contained in another (so a value inside a longer one is named
+    /// once, by the longer one). A group that runs past `cut` could still grow with more
+    /// input, so consumption stops at its start.
+    fn mask_into(
+        &self,
+        buf: &[u8],
+        cut: usize,
+        out: &mut Vec<u8>,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) -> usize {
+        let Some(matcher) = &self.matcher else {
+            // Only when the automaton could not be built: withholding the output is
+            // better than printing secrets.
+            return cut;
+        };
+        found.clear();
+        found.extend(
+            matcher
+                .find_overlapping_iter(buf)
+                .map(|m| (m.start(), m.end(), self.slot_of[m.pattern().as_usize()])),
+        );
+        // By start, longest first: a contained occurrence then comes after its container.
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut written = 0;
+        let mut i = 0;
+        while i < found.len() {
+            let start = found[i].0;
+            let mut end = found[i].1;
+            let mut j = i + 1;
+            while j < found.len() && found[j].0 < end {
+                end = end.max(found[j].1);
+                j += 1;
+            }
+            // A group past `cut` waits for more input, unless it is already so long that
+            // waiting would let a value repeated without end pile up in memory.
+            if end > cut && end - start < self.max_group() {
+                let done = cut.min(start).max(written);
+                out.extend_from_slice(&buf[written..done]);
+                return done;
+            }
+            out.extend_from_slice(&buf[written..start]);
+            let mut covered = 0;
+            let mut last_slot = None;
+            for &(_, e, slot) in &found[i..j] {
+                if e <= covered {
+                    continue;
+                }
+                covered = e;
+                if last_slot != Some(slot) {
+                    out.extend_from_slice(&self.markers[slot]);
+                    last_slot = Some(slot);
+                }
+            }
+            written = end;
+            i = j;
+        }
+        let done = cut.max(written);
+        out.extend_from_slice(&buf[written..done]);
+        done
+    }
+
+    /// The longest run of overlapping occurrences a stream holds back.
+    fn max_group(&self) -> usize {
+        MAX_GROUP.max(2 * self.max_len)
+    }
+}
+
+fn pair_index(a: u8, b: u8) -> usize {
+    (usize::from(a) << 8) | usize::from(b)
+}
+
+/// The masking state of one output stream: the tail that could still be the start of a
+/// match.
+pub struct MaskStream<'a> {
+    masker: &'a Masker,
+    /// Input not yet written: a suffix that is a proper prefix of some pattern, or the
+    /// current chunk being worked on. Zeroized because it may hold part of a secret.
+    held: Zeroizing<Vec<u8>>,
+    /// Output being assembled, written with one call per chunk.
+    out: Vec<u8>,
+    /// Occurrences found in `held`: (start, end, slot), kept to reuse the allocation.
+    found: Vec<(usize, usize, usize)>,
+}
+
+impl MaskStream<'_> {
+    /// Masks `chunk`, writing everything that can no longer be part of a match; holds back
+    /// only a suffix that could still be the start of one.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut impl Write) -> io::Result<()> {
+        if self.masker.is_empty() {
+            return out.write_all(chunk);
+        }
+        self.held.extend_from_slice(chunk);
+        let hold = self.masker.hold_from(&self.held);
+        self.out.clear();
+        let done = self
+            .masker
+            .mask_into(&self.held, hold, &mut self.out, &mut self.found);
+        self.held.drain(..done);
+        self.write_out(out)
+    }
+
+    /// Writes whatever is held back (end of stream).
+    pub fn finish(&mut self, out: &mut impl Write) -> io::Result<()> {
+        self.out.clear();
+        let len = self.held.len();
+        self.masker
+            .mask_into(&self.held, len, &mut self.out, &mut self.found);
+        self.held.clear();
+        self.write_out(out)
+    }
+
+    fn write_out(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let result = if self.out.is_empty() {
+            Ok(())
+        } else {
+            out.write_all(&self.out)
+        };
+        // The assembled output never holds a secret, but it did pass one through: clear
+        // it anyway so a chunk does not linger in memory.
+        self.out.clear();
+        result
+    }
+}
+
+/// Every byte string that stands for `value` in output: the value, its lines, and their
+/// encoded forms.
+fn forms(value: &str) -> Vec<Zeroizing<Vec<u8>>> {
+    let mut atoms: Vec<Zeroizing<Vec<u8>>> = vec![Zeroizing::new(value.as_bytes().to_vec())];
+    if value.contains('\n') {
+        let crlf = value.replace("\r\n", "\n").replace('\n', "\r\n");
+        atoms.push(Zeroizing::new(crlf.into_bytes()));
+        let escaped = value.replace("\r\n", "\n").replace('\n', "\\n");
+        atoms.push(Zeroizing::new(escaped.into_bytes()));
+    }
+    for line in value.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if is_pem_armor(line.trim()) {
+            continue;
+        }
+        for candidate in [line, line.trim()] {
+            if candidate.chars().count() >= MIN_LEN {
+                atoms.push(Zeroizing::new(candidate.as_bytes().to_vec()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for atom in &atoms {
+        out.push(atom.clone());
+        for alphabet in [STANDARD, URL_SAFE] {
+            let padded = base64(atom, alphabet, true);
+            let unpadded = base64(atom, alphabet, false);
+            out.push(padded);
+            out.push(unpadded);
+            for offset in 0..3 {
+                out.push(base64_stable(atom, alphabet, offset));
+            }
+        }
+        for (keep, plus) in URL_STYLES {
+            for upper in [true, false] {
+                out.push(percent_encode(atom, keep, *plus, upper));
+            }
+        }
+    }
+    out
+}
+
+/// `-----BEGIN …-----` and `-----END …-----` lines are the same in every PEM file: masking
+/// them alone would mark any certificate in the output as a secret.
+fn is_pem_armor(line: &str) -> bool {
+    (line.starts_with("-----BEGIN ") || line.starts_with("-----END ")) && line.ends_with("-----")
+}
+
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64 of `data`, with `=` padding or without.
+fn base64(data: &[u8], alphabet: &[u8; 64], pad: bool) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(data.len().div_ceil(3) * 4));
+    for group in data.chunks(3) {
+        let b = [
+            group[0],
+            group.get(1).copied().unwrap_or(0),
+            group.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = group.len() + 1;
+        for i in 0..4 {
+            if i < chars {
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize]);
+            } else if pad {
+                out.push(b'=');
+            }
+        }
+    }
+    out
+}
+
+/// The characters of the base64 of `data` that depend on `data` alone when it starts
+/// `offset` bytes into a 3-byte group of a longer encoded text: the rest mix in the
+/// neighbouring bytes.
+fn base64_stable(data: &[u8], alphabet: &[u8; 64], offset: usize) -> Zeroizing<Vec<u8>> {
+    let mut shifted = Zeroizing::new(vec![0u8; offset]);
+    shifted.extend_from_slice(data);
+    let encoded = base64(&shifted, alphabet, false);
+    // Character i covers bits 6i..6i+6 of `shifted`; `data` covers bits 8*offset onwards.
+    let start = (8 * offset).div_ceil(6);
+    let end = (8 * (offset + data.len())) / 6;
+    Zeroizing::new(encoded.get(start..end).unwrap_or_default().to_vec())
+}
+
+/// URL-encoding styles: the punctuation each encoder leaves as is (letters and digits are
+/// always left), and whether a space becomes `+` instead of `%20`.
+const URL_STYLES: &[(&[u8], bool)] = &[
+    (b"-._~", false),                 // RFC 3986
+    (b"-._~", true),                  // RFC 3986 with form-style spaces
+    (b"-._~!*'()", false),            // JavaScript encodeURIComponent
+    (b"-._~!*'();,/?:@&=+$#", false), // JavaScript encodeURI
+    (b"*-._", true),                  // WHATWG form-urlencoded
+    (b"*-._", false),                 // the same with %20
+    (b"-._~/", false),                // Python quote
+    (b"-._~", true),                  // Python quote_plus
+    (b"-._", true),                   // PHP urlencode
+    (b"", false),                     // everything but letters and digits
+];
+
+/// `data` percent-encoded, leaving letters, digits and `keep` as they are.
+fn percent_encode(data: &[u8], keep: &[u8], plus: bool, upper: bool) -> Zeroizing<Vec<u8>> {
+    let hex: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut out = Zeroizing::new(Vec::with_capacity(data.len() * 3));
+    for &b in data {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(b);
+        } else if b == b' ' && plus {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', hex[usize::from(b >> 4)], hex[usize::from(b & 15)]]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_known_vectors() {
+        for (input, padded, unpadded) in [
+            ("", "", ""),
+            ("f", "Zg==", "Zg"),
+            ("fo", "Zm8=", "Zm8"),
+            ("foo", "Zm9v", "Zm9v"),
+            ("foob", "Zm9vYg==", "Zm9vYg"),
+            ("fooba", "Zm9vYmE=", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy", "Zm9vYmFy"),
+        ] {
+            assert_eq!(
+                &*base64(input.as_bytes(), STANDARD, true),
+                padded.as_bytes()
+            );
+            assert_eq!(
+                &*base64(input.as_bytes(), STANDARD, false),
+                unpadded.as_bytes()
+            );
+        }
+        assert_eq!(&*base64(&[0xfb, 0xff], STANDARD, true), b"+/8=");
+        assert_eq!(&*base64(&[0xfb, 0xff], URL_SAFE, false), b"-_8");
+    }
+
+    #[test]
+    fn stable_part_appears_in_every_alignment() {
+        let secret = b"FAKE_value_42";
+        for offset in 0..3 {
+            let stable = base64_stable(secret, STANDARD, offset);
+            assert!(stable.len() >= 7, "offset {offset}: {}", stable.len());
+            for before in 0..6usize {
+                if before % 3 != offset {
+                    continue;
+                }
+                for after in 0..4 {
+                    let mut blob = vec![0xa5u8; before];
+                    blob.extend_from_slice(secret);
+                    blob.extend(std::iter::repeat_n(0x5au8, after));
+                    let encoded = base64(&blob, STANDARD, true);
+                    assert!(
+                        encoded
+                            .windows(stable.len())
+                            .any(|w| w == stable.as_slice()),
+                        "offset {offset} before {before} after {after}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn percent_encoding_styles() {
+        let v = b"a b/c+";
+        assert_eq!(&*percent_encode(v, b"-._~", false, true), b"a%20b%2Fc%2B");
+        assert_eq!(&*percent_encode(v, b"-._~", true, false), b"a+b%2fc%2b");
+        assert_eq!(&*percent_encode(v, b"-._~/", false, true), b"a%20b/c%2B");
+    }
+
+    #[test]
+    fn hold_is_only_a_pattern_prefix() {
+        let s = Secret::new("FAKE_secret_1");
+        let m = Masker::new(&[("K", &s)]);
+        assert_eq!(m.hold_from(b"hello\n"), 6);
+        assert_eq!(m.hold_from(b"xx FAKE_se"), 3);
+        // A whole pattern with no longer one after it needs no holding.
+        assert_eq!(m.hold_from(b"xx FAKE_secret_1"), 16);
+        assert!(!format!("{m:?}").contains("FAKE"));
+    }
+}
