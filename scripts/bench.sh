@@ -65,8 +65,12 @@ run() { # name, hyperfine args...
   hyperfine -N --warmup 10 --runs "${RUNS:-100}" --export-json "$out/$name.json" "$@" >/dev/null
 }
 
+# hyperfine's output is not a terminal, so exec masks by default (stays the parent);
+# --no-mask measures the terminal path, where stack becomes the command.
 run exec-keychain -n 'true' "$(q "$true_bin")" \
-  -n 'stack exec -- true (keychain)' "$(exec_cmd "$p_keychain")"
+  -n 'stack exec -- true (keychain)' "$(exec_cmd "$p_keychain")" \
+  -n 'stack exec --no-mask -- true (keychain)' \
+  "$(q "$bin") -C $(q "$p_keychain") exec --no-mask -- $(q "$true_bin")"
 STACK_VAULT=file STACK_VAULT_FILE=$work/id.age STACK_AGE_IDENTITY=$identity \
   run exec-file-id -n 'stack exec -- true (file, identity)' "$(exec_cmd "$p_file_id")"
 STACK_VAULT=file STACK_VAULT_FILE=$work/pw.age STACK_VAULT_PASSPHRASE=bench-FAKE-passphrase RUNS=20 \
@@ -75,6 +79,14 @@ STACK_VAULT=bao run exec-bao -n 'stack exec -- true (bao)' "$(exec_cmd "$p_bao")
 STACK_VAULT=env run exec-env -n 'stack exec -- true (env)' "$(exec_cmd "$p_env")"
 run recommend -n 'stack recommend' "$(q "$bin") recommend $(q 'enterprise sso for a b2b app')"
 run version -n 'stack --version' "$(q "$bin") --version"
+
+# Masking throughput: 64 MiB of base64 text through `stack exec --mask -- cat`.
+head -c $((48 * 1024 * 1024)) /dev/urandom | base64 >"$work/blob.txt"
+blob_mb=$(($(stat -c %s "$work/blob.txt") / 1000000))
+RUNS=5 run mask -n 'stack exec --mask -- cat (64 MiB)' \
+  --output=null "$(q "$bin") -C $(q "$p_keychain") exec --mask -- cat $(q "$work/blob.txt")"
+RUNS=5 run mask-plain -n 'cat (64 MiB)' --output=null "cat $(q "$work/blob.txt")"
+echo "$blob_mb" >"$out/blob_mb"
 
 python3 - "$out" <<'EOF'
 import glob, json, os, sys
@@ -88,4 +100,7 @@ print("| command | median (ms) | over bare `true` (ms) |")
 print("|:---|---:|---:|")
 for name, r in rows.items():
     print(f"| `{name}` | {r['median'] * 1e3:.2f} | {(r['median'] - base) * 1e3:.2f} |")
+mb = int(open(os.path.join(sys.argv[1], "blob_mb")).read())
+masked = rows["stack exec --mask -- cat (64 MiB)"]["median"]
+print(f"\nmasking throughput: {mb / masked:.0f} MB/s ({mb} MB through stack exec --mask -- cat)")
 EOF

@@ -524,6 +524,23 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Only the named built-in providers, parsed on their own: `stack exec` needs a few
+    /// manifests, not the forty (unknown or unparsable names are left out).
+    pub fn builtin_subset<'a>(names: impl IntoIterator<Item = &'a str>) -> Catalog {
+        let mut providers: Vec<Provider> = Vec::new();
+        for name in names {
+            if providers.iter().any(|p| p.name == name) {
+                continue;
+            }
+            if let Some((stem, text)) = BUILTIN.iter().find(|(stem, _)| *stem == name)
+                && let Ok(p) = parse(&format!("providers/{stem}.toml"), stem, text)
+            {
+                providers.push(p);
+            }
+        }
+        Catalog { providers }
+    }
+
     /// The providers embedded in this binary.
     pub fn builtin() -> Result<Catalog> {
         let providers = BUILTIN

@@ -47,13 +47,9 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<(String, String)>> {
         None => (text, 0),
     };
     let entries = scan(body).map_err(|(at, why)| malformed(path, text, at + shift, why))?;
+    check_tails(path, text, &entries, shift)?;
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
-        let tail = e.tail.trim_start_matches([' ', '\t']);
-        if !tail.is_empty() && !tail.starts_with('#') {
-            let why = "unexpected text after the closing quote";
-            return Err(malformed(path, text, e.tail_start + shift, why));
-        }
         if e.value.contains('\0') {
             let why = "a value cannot hold a NUL character";
             return Err(malformed(path, text, e.range.start + shift, why));
@@ -61,6 +57,19 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<(String, String)>> {
         out.push((e.key, e.value));
     }
     Ok(out)
+}
+
+/// Only a comment may follow a closing quote: other text there would be ambiguous, and an
+/// edit that kept it would glue it onto the reference.
+fn check_tails(path: &Path, text: &str, entries: &[Entry], shift: usize) -> Result<()> {
+    for e in entries {
+        let tail = e.tail.trim_start_matches([' ', '\t']);
+        if !tail.is_empty() && !tail.starts_with('#') {
+            let why = "unexpected text after the closing quote";
+            return Err(malformed(path, text, e.tail_start + shift, why));
+        }
+    }
+    Ok(())
 }
 
 /// `file:line:column: why` (exit 2); the hint says the file is left alone.
@@ -103,6 +112,7 @@ pub struct DotEnv {
 impl DotEnv {
     pub fn parse(path: &Path, text: &str) -> Result<DotEnv> {
         let entries = scan(text).map_err(|(at, why)| malformed(path, text, at, why))?;
+        check_tails(path, text, &entries, 0)?;
         Ok(DotEnv {
             text: text.to_string(),
             entries,

@@ -20,6 +20,7 @@ const B: f64 = 0.75;
 /// Words that say nothing about what is being built.
 const STOP: &[&str] = &[
     "a",
+    "across",
     "an",
     "and",
     "app",
@@ -33,6 +34,7 @@ const STOP: &[&str] = &[
     "building",
     "by",
     "do",
+    "every",
     "for",
     "from",
     "get",
@@ -42,6 +44,8 @@ const STOP: &[&str] = &[
     "is",
     "it",
     "its",
+    "keep",
+    "let",
     "me",
     "my",
     "need",
@@ -49,6 +53,7 @@ const STOP: &[&str] = &[
     "on",
     "or",
     "our",
+    "per",
     "project",
     "service",
     "some",
@@ -95,11 +100,36 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A light suffix stemmer: plurals, "-ing" and "-ed", so "tracking" meets "track",
+/// "hosting" "host", "crashes" "crash" and "alerted" "alert".
 fn stem(w: &str) -> String {
+    let strip = |w: &str, n: usize| w[..w.len() - n].to_string();
+    let undouble = |mut w: String| {
+        // "logging" → "logg" → "log"; "running" → "run".
+        let b = w.as_bytes();
+        if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1])
+        {
+            w.pop();
+        }
+        w
+    };
+    if !w.is_ascii() {
+        return w.to_string();
+    }
     if w.len() > 4 && w.ends_with("ies") {
-        format!("{}y", &w[..w.len() - 3])
+        format!("{}y", strip(w, 3))
+    } else if w.len() > 4
+        && ["sses", "shes", "ches", "xes", "zes"]
+            .iter()
+            .any(|e| w.ends_with(e))
+    {
+        strip(w, 2)
+    } else if w.len() > 5 && w.ends_with("ing") {
+        undouble(strip(w, 3))
+    } else if w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed") {
+        undouble(strip(w, 2))
     } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
-        w[..w.len() - 1].to_string()
+        strip(w, 1)
     } else {
         w.to_string()
     }
@@ -216,6 +246,14 @@ mod tests {
             ["email", "sso", "feature", "flag"]
         );
         assert_eq!(tokens("companies"), ["company"]);
+        assert_eq!(
+            tokens("tracking hosting logging crashes alerted"),
+            ["track", "host", "log", "crash", "alert"]
+        );
+        assert_eq!(
+            tokens("keep secrets per environment"),
+            ["secret", "environment"]
+        );
         assert_eq!(tokens("access"), ["access"]);
     }
 

@@ -469,6 +469,16 @@ fn copy_flushes_after_every_read_and_survives_interruptions() {
     assert!(rec.flushes >= 3, "{}", rec.flushes);
 }
 
+/// The seed and number of cases: fixed in the test suite, `STACK_FUZZ_SEED` and
+/// `STACK_FUZZ_CASES` when scripts/fuzz.sh runs at length.
+fn fuzz_budget(seed: u64, cases: usize) -> (u64, usize) {
+    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    (
+        var("STACK_FUZZ_SEED").unwrap_or(seed),
+        var("STACK_FUZZ_CASES").map_or(cases, |c: u64| c as usize),
+    )
+}
+
 /// xorshift64*: a fixed-seed generator so a failure reproduces.
 struct Rng(u64);
 
@@ -497,8 +507,10 @@ fn random_streams_equal_input_with_secrets_replaced() {
         ("UNICODE", "FAKE-clé-ünïcödé"),
     ];
     let m = masker(&secrets);
-    let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    for case in 0..300 {
+    // scripts/fuzz.sh runs many more cases from a fresh seed.
+    let (seed, cases) = fuzz_budget(0x5eed_1234_abcd_ef01, 300);
+    let mut rng = Rng(seed);
+    for case in 0..cases {
         let mut input = Vec::new();
         let mut want = Vec::new();
         for _ in 0..rng.below(12) {
@@ -537,7 +549,7 @@ fn random_streams_equal_input_with_secrets_replaced() {
         assert_eq!(
             text(&mask_split(&m, &input, &cuts)),
             text(&want),
-            "case {case}, cuts {cuts:?}"
+            "seed {seed:#x} case {case}, cuts {cuts:?}"
         );
         assert_eq!(mask(&m, &input), want, "case {case} in one piece");
     }

@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         cmd.env(&v.name, v.value.expose());
     }
     if masking(&args) {
-        let catalog = stack::catalog::Catalog::builtin().ok();
+        let catalog = manifests(&values);
         let secrets: Vec<(&str, &stack::Secret)> = values
             .iter()
             .filter(|v| is_secret(catalog.as_ref(), v))
@@ -107,6 +107,14 @@ fn masking(args: &Args) -> bool {
 
 /// A slot's value not known to be public is treated as secret (built-in manifests only, so
 /// a broken user manifest cannot turn masking off); a plain env-file value is not a slot.
+/// The built-in manifests of the providers `values` come from: only those are parsed.
+fn manifests(values: &[Injected]) -> Option<stack::catalog::Catalog> {
+    let names = values
+        .iter()
+        .filter_map(|v| v.source.as_ref().map(|(p, _)| p.as_str()));
+    Some(stack::catalog::Catalog::builtin_subset(names))
+}
+
 fn is_secret(catalog: Option<&stack::catalog::Catalog>, v: &Injected) -> bool {
     let Some((provider, slot)) = &v.source else {
         return false;
@@ -124,7 +132,7 @@ fn is_secret(catalog: Option<&stack::catalog::Catalog>, v: &Injected) -> bool {
 fn mask_on_github(ctx: &Context, values: &[Injected]) {
     // Built-in manifests only (a broken user manifest must not stop the run); a slot not
     // known to be public is masked.
-    let catalog = stack::catalog::Catalog::builtin().ok();
+    let catalog = manifests(values);
     let to_stderr = stdout_is_file();
     for v in values {
         if !is_secret(catalog.as_ref(), v) {
