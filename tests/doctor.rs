@@ -542,3 +542,52 @@ fn a_malformed_stack_toml_exits_two_naming_line_and_column_and_is_left_alone() {
     );
     assert_eq!(env.read(".stack.toml"), text, "the file was rewritten");
 }
+
+#[test]
+fn a_secret_too_short_to_mask_is_a_warning() {
+    let env = TestEnv::new();
+    let dir = env.home().join(".config/stack/providers");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("acme.toml"),
+        r#"name = "acme"
+display_name = "Acme"
+category = "auth"
+description = "A provider of the test's own."
+keywords = ["acme"]
+docs = "https://acme.example"
+dashboard = "https://acme.example"
+howto = "Anywhere."
+api_base = "https://acme.example"
+unverified = "a test provider"
+
+[[slots]]
+name = "ACME_PIN"
+label = "PIN"
+secret = true
+format = '^\S+$'
+format_hint = "anything"
+example = "FAKE"
+"#,
+    )
+    .unwrap();
+    env.write(
+        ".stack.toml",
+        "[stack]\nversion = 1\nproject = \"short-1\"\n\n[services.acme]\nprovider = \"acme\"\n\
+         secrets = [\"ACME_PIN\"]\nenvironments = [\"dev\"]\n",
+    );
+    env.write(".env", "ACME_PIN=stack://acme/ACME_PIN\n");
+    let out = run(env
+        .stack(&["--vault", "env", "doctor", "--json"])
+        .env("ACME_PIN", "4821"));
+    out.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    let acme = &doc["services"][0];
+    assert_eq!(acme["status"], "warn", "{doc}");
+    let detail = acme["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("ACME_PIN") && detail.contains("mask"),
+        "{detail}"
+    );
+    assert!(!out.stdout().contains("4821"));
+}
