@@ -13,22 +13,6 @@ use std::time::{Duration, Instant};
 /// How long a test waits for a spawned `stack exec` child to get ready or to exit.
 const WAIT: Duration = Duration::from_secs(20);
 
-/// `stack add workos --from-env --no-verify --env <environment>` with `key`.
-fn add_workos(env: &TestEnv, environment: &str, key: &str) {
-    run(env
-        .stack(&[
-            "add",
-            "workos",
-            "--from-env",
-            "--no-verify",
-            "--env",
-            environment,
-        ])
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
-}
-
 /// A project with WorkOS added for `dev` with the fake constants.
 fn project_with_workos() -> TestEnv {
     require_keyring();

@@ -22,22 +22,6 @@ const USER_MCP: &str = r#"{
 }
 "#;
 
-/// `stack add workos --from-env --no-verify --env <environment>` with `key`.
-fn add_workos(env: &TestEnv, environment: &str, key: &str) {
-    run(env
-        .stack(&[
-            "add",
-            "workos",
-            "--from-env",
-            "--no-verify",
-            "--env",
-            environment,
-        ])
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
-}
-
 /// A project whose `.env` and `.mcp.json` hold the user's own content, then WorkOS added
 /// for dev and prod, then the user's comments and another table added to `.stack.toml`.
 fn project_with_user_content() -> TestEnv {

@@ -330,6 +330,23 @@ pub fn run_stdin(cmd: &mut Command, input: &str) -> Output {
 // ---------------------------------------------------------------------------
 // Keychain (Linux Secret Service)
 
+/// `stack add workos --from-env --no-verify --env <environment>` with `key` and the fake
+/// client ID; must succeed.
+pub fn add_workos(env: &TestEnv, environment: &str, key: &str) {
+    run(env
+        .stack(&[
+            "add",
+            "workos",
+            "--from-env",
+            "--no-verify",
+            "--env",
+            environment,
+        ])
+        .env("WORKOS_API_KEY", key)
+        .env("WORKOS_CLIENT_ID", CLIENT_ID))
+    .assert_code(0);
+}
+
 /// Keychain tests call this first: they must fail, never skip, without a keyring.
 #[track_caller]
 pub fn require_keyring() {
