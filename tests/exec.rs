@@ -6,12 +6,7 @@ mod common;
 use common::*;
 
 use std::fs;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// How long a test waits for a spawned `stack exec` child to get ready or to exit.
-const WAIT: Duration = Duration::from_secs(20);
+use std::process::{Command, Stdio};
 
 /// A project with WorkOS added for `dev` with the fake constants.
 fn project_with_workos() -> TestEnv {
@@ -64,41 +59,6 @@ const PRINT_SLOTS: &str =
 
 fn slots_line(key: &str) -> String {
     format!("{key}\n{CLIENT_ID}\n")
-}
-
-/// Waits for `child` to exit, killing it and panicking after [`WAIT`].
-fn wait_with_timeout(child: &mut Child, what: &str) -> std::process::ExitStatus {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what}: still running after {WAIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Waits until `path` exists, killing `child` and panicking after [`WAIT`].
-fn wait_for_file(child: &mut Child, path: &Path) {
-    let deadline = Instant::now() + WAIT;
-    while !path.exists() {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            panic!(
-                "the child exited ({status}) before writing {}",
-                path.display()
-            );
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not appear within {WAIT:?}", path.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -10,12 +10,8 @@ use common::*;
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// How long a test waits for a spawned `stack exec` child to get ready or to exit.
-const WAIT: Duration = Duration::from_secs(20);
 
 /// What the masker writes in place of the WorkOS API key.
 const MASKED_KEY: &str = "[masked:WORKOS_API_KEY]";
@@ -48,38 +44,6 @@ fn exec_sh_pty(env: &TestEnv, stack_args: &[&str], script: &str, extra: &[(&str,
         cmd.env(key, value);
     }
     Pty::spawn(cmd)
-}
-
-/// Waits for `child` to exit, killing it and panicking after [`WAIT`].
-fn wait_with_timeout(child: &mut Child, what: &str) -> std::process::ExitStatus {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what}: still running after {WAIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Waits until `path` exists, killing `child` and panicking after [`WAIT`].
-fn wait_for_file(child: &mut Child, path: &Path) {
-    let deadline = Instant::now() + WAIT;
-    while !path.exists() {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            panic!("stack exited ({status}) before {} appeared", path.display());
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not appear within {WAIT:?}", path.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Spawns `stack exec -- sh -c <script>` in the background with output piped (masking

@@ -347,6 +347,44 @@ pub fn add_workos(env: &TestEnv, environment: &str, key: &str) {
     .assert_code(0);
 }
 
+/// How long a process under test may take before it is killed and the test fails.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Waits for `child` to exit, killing it and panicking after [`WAIT`].
+pub fn wait_with_timeout(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {WAIT:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Waits until `path` exists, killing `child` and panicking after [`WAIT`].
+pub fn wait_for_file(child: &mut std::process::Child, path: &Path) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !path.exists() {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            panic!(
+                "the process exited ({status}) before {} appeared",
+                path.display()
+            );
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{} did not appear within {WAIT:?}", path.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Keychain tests call this first: they must fail, never skip, without a keyring.
 #[track_caller]
 pub fn require_keyring() {
