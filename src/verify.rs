@@ -256,7 +256,9 @@ async fn send(request: reqwest::RequestBuilder) -> Answer {
                 last = "could not connect".into();
                 backoff(attempt)
             }
-            Err(e) => return Answer::Failed(error_chain(&e)),
+            // reqwest's message names the URL, which may hold a credential (a literal in a
+            // user manifest's path, or a public slot's value): it is left out.
+            Err(e) => return Answer::Failed(error_chain(&e.without_url())),
         };
         if attempt < ATTEMPTS {
             tokio::time::sleep(wait).await;
@@ -286,8 +288,7 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base * jitter / 100)
 }
 
-/// The error and its causes in one line. reqwest names the URL, which never holds a
-/// secret (manifests may only template non-secret slots into paths).
+/// The error and its causes in one line (without the URL: see `send`).
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut next = e.source();

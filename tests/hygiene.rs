@@ -210,3 +210,115 @@ fn a_key_pasted_where_a_service_name_goes_is_not_echoed() {
         assert!(out.stderr().contains("no service named"), "{out:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Error messages from HTTP failures carry no URL with a credential in it.
+
+/// A credential a careless user manifest writes into its verification URL's query.
+const URL_QUERY_SECRET: &str = "sk_test_FAKEINURLQUERY0000000007";
+/// A password in the userinfo of a `STACK_<PROVIDER>_API_BASE` override.
+const URL_PASSWORD: &str = "FAKEURLPASSWORD000000000000006";
+/// The user manifest's own secret slot, sent as a bearer token.
+const LEAKY_TOKEN: &str = "sk_test_FAKELEAKYTOKEN00000005";
+
+/// A user manifest (`~/.config/stack/providers/leaky.toml`) whose verification URL holds a
+/// literal credential: the loader refuses secret *slots* in URLs, but not a literal.
+fn write_leaky_manifest(env: &TestEnv) {
+    let dir = env.home().join(".config/stack/providers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = format!(
+        r#"name = "leaky"
+display_name = "Leaky"
+category = "auth"
+description = "A FAKE provider whose verification URL carries a credential."
+keywords = ["fake"]
+docs = "https://example.com/docs"
+dashboard = "https://example.com/keys"
+howto = "FAKE: nothing to find."
+api_base = "https://api.example.com"
+
+[[slots]]
+name = "LEAKY_TOKEN"
+label = "token"
+secret = true
+format = "^sk_test_FAKE[A-Za-z0-9]{{8,}}$"
+format_hint = "FAKE tokens start with sk_test_FAKE"
+example = "sk_test_FAKEEXAMPLE000000"
+
+[[verify]]
+slot = "LEAKY_TOKEN"
+method = "GET"
+path = "/v1/check?api_key={URL_QUERY_SECRET}"
+bearer = "LEAKY_TOKEN"
+valid = [200]
+rejected = [401]
+rejected_hint = "rotated?"
+"#
+    );
+    std::fs::write(dir.join("leaky.toml"), manifest).unwrap();
+}
+
+/// A loopback server that accepts every connection and resets it (closing with the
+/// request unread makes the kernel send RST): the request was sent, so this is not a
+/// connection error, and reqwest's error names the URL.
+fn resetting_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let _ = stream.peek(&mut [0u8; 1]);
+            drop(stream);
+        }
+    });
+    format!("http://127.0.0.1:{}", addr.port())
+}
+
+#[test]
+fn http_failures_never_print_a_url_holding_a_credential() {
+    require_keyring();
+    let secrets = [URL_QUERY_SECRET, URL_PASSWORD, LEAKY_TOKEN];
+    for (server, base) in [
+        ("closed port", closed_port_url()),
+        ("connection reset", resetting_server()),
+    ] {
+        let env = TestEnv::new();
+        write_leaky_manifest(&env);
+        let base = base.replace("http://", &format!("http://FAKEUSER:{URL_PASSWORD}@"));
+        let stack = |args: &[&str]| {
+            let mut cmd = env.stack(args);
+            cmd.env("STACK_LEAKY_API_BASE", &base)
+                .env("LEAKY_TOKEN", LEAKY_TOKEN);
+            cmd
+        };
+        let mut outputs = Vec::new();
+        for args in [
+            &["add", "leaky", "--from-env"][..],
+            &["-v", "-v", "add", "leaky", "--from-env"],
+        ] {
+            let out = run(&mut stack(args));
+            out.assert_code(3);
+            assert!(out.stderr().contains("LEAKY_TOKEN"), "{server}: {out:?}");
+            outputs.push((args, out));
+        }
+        run(&mut stack(&["add", "leaky", "--from-env", "--no-verify"])).assert_code(0);
+        for args in [
+            &["-v", "-v", "doctor"][..],
+            &["-v", "-v", "doctor", "--json"],
+            &["-v", "-v", "doctor", "--fix"],
+        ] {
+            let out = run(&mut stack(args));
+            out.assert_code(3);
+            outputs.push((args, out));
+        }
+        for (args, out) in &outputs {
+            for (i, secret) in secrets.iter().enumerate() {
+                assert!(
+                    !out.stdout().contains(secret) && !out.stderr().contains(secret),
+                    "{server}: `stack {}` printed credential #{i}\n{out:?}",
+                    args.join(" ")
+                );
+            }
+        }
+    }
+}
