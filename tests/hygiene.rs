@@ -322,3 +322,40 @@ fn http_failures_never_print_a_url_holding_a_credential() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// A crash prints no secret: the panic hook leaves out formatted messages.
+
+#[test]
+fn a_panic_after_the_secrets_are_loaded_prints_none_of_them() {
+    require_keyring();
+    let env = TestEnv::new();
+    add_workos(&env, "dev", API_KEY);
+    // `debug`: the message holds the secrets `{:?}`-formatted; `value`: one exposed, as a
+    // bug quoting data would (a string slice's panic quotes the string).
+    for mode in ["debug", "value"] {
+        for backtrace in [None, Some("1"), Some("full")] {
+            let mut cmd = env.stack(&["-v", "-v", "exec", "--", "true"]);
+            cmd.env("STACK_DEBUG_PANIC", mode);
+            if let Some(b) = backtrace {
+                cmd.env("RUST_BACKTRACE", b);
+            }
+            let out = run(&mut cmd);
+            let what = format!("STACK_DEBUG_PANIC={mode} RUST_BACKTRACE={backtrace:?}");
+            out.assert_code(101);
+            assert!(
+                out.stderr()
+                    .contains("stack crashed at src/commands/exec.rs:"),
+                "{what}: {out:?}"
+            );
+            assert!(out.stderr().contains("this is a bug"), "{what}: {out:?}");
+            if backtrace.is_some() {
+                assert!(
+                    out.stderr().contains("debug_panic"),
+                    "{what}: no backtrace\n{out:?}"
+                );
+            }
+            assert_no_key_in(&what, &out);
+        }
+    }
+}

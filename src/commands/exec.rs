@@ -50,6 +50,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     };
     let values =
         stack::ops::environment(&ctx.cwd, &*vault, &args.env, &args.only, &args.env_files)?;
+    #[cfg(debug_assertions)]
+    debug_panic(&values);
     ctx.ui.verbose(&format!(
         "setting {} variable(s) for environment {}",
         values.len(),
@@ -93,6 +95,22 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     drop(values);
     start(ctx, cmd, &args.command[0])
+}
+
+/// Tests only, never in a release build: `STACK_DEBUG_PANIC=debug` panics with the loaded
+/// secrets `Debug`-formatted in the message, `=value` with one exposed (as a bug quoting
+/// data would), so tests/hygiene.rs can check that a crash prints neither.
+#[cfg(debug_assertions)]
+fn debug_panic(values: &[Injected]) {
+    let secrets: Vec<&stack::Secret> = values.iter().map(|v| &v.value).collect();
+    match std::env::var("STACK_DEBUG_PANIC").as_deref() {
+        Ok("debug") => panic!("STACK_DEBUG_PANIC with {secrets:?}"),
+        Ok("value") => panic!(
+            "STACK_DEBUG_PANIC with {}",
+            secrets.first().map_or("", |s| s.expose())
+        ),
+        _ => {}
+    }
 }
 
 /// Whether the command's output goes through the masker: asked for, or by default
