@@ -124,7 +124,21 @@ mod backend {
         Ok(found.unlocked.into_iter().chain(found.locked).collect())
     }
 
+    /// Reads every slot over one connection in one pipelined batch: all the searches are
+    /// sent before any answer is awaited, then one `GetSecrets` fetches every value, so
+    /// the number of round trips does not grow with the number of slots. A locked item
+    /// (only after the user locks the keyring by hand) falls back to the unlocking path.
     pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| e.to_string())?;
+        match runtime.block_on(batch::get(accounts))? {
+            Some(values) => Ok(values),
+            None => get_unlocking(accounts),
+        }
+    }
+
+    fn get_unlocking(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         let ss = connect()?;
         accounts
             .iter()
@@ -133,11 +147,113 @@ mod backend {
                     return Ok(None);
                 };
                 let bytes = zeroize::Zeroizing::new(item.get_secret().map_err(describe)?);
-                let text = std::str::from_utf8(&bytes)
-                    .map_err(|_| format!("the item for {account} is not UTF-8"))?;
-                Ok(Some(Secret::new(text)))
+                to_secret(account, &bytes).map(Some)
             })
             .collect()
+    }
+
+    fn to_secret(account: &str, bytes: &[u8]) -> Result<Secret, String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| format!("the item for {account} is not UTF-8"))?;
+        Ok(Secret::new(text))
+    }
+
+    /// The Secret Service calls of the read path, straight over zbus.
+    mod batch {
+        use std::collections::HashMap;
+
+        use futures_util::future::{try_join, try_join_all};
+        use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+        use zeroize::Zeroize;
+
+        use super::{attributes, to_secret};
+        use crate::secret::Secret;
+
+        const DEST: &str = "org.freedesktop.secrets";
+        const PATH: &str = "/org/freedesktop/secrets";
+        const IFACE: &str = "org.freedesktop.Secret.Service";
+
+        /// `(session, parameters, value, content type)`, the spec's `Secret` struct.
+        type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
+
+        fn describe(e: zbus::Error) -> String {
+            match e {
+                zbus::Error::MethodError(name, ..)
+                    if name.as_str() == "org.freedesktop.DBus.Error.ServiceUnknown" =>
+                {
+                    "no Secret Service is running on the session bus".into()
+                }
+                zbus::Error::InputOutput(_)
+                | zbus::Error::Address(_)
+                | zbus::Error::Handshake(_) => {
+                    format!("no session bus to reach the Secret Service on ({e})")
+                }
+                other => other.to_string(),
+            }
+        }
+
+        async fn call<B>(
+            conn: &zbus::Connection,
+            method: &str,
+            body: &B,
+        ) -> zbus::Result<zbus::Message>
+        where
+            B: serde::Serialize + zbus::zvariant::DynamicType,
+        {
+            conn.call_method(Some(DEST), PATH, Some(IFACE), method, body)
+                .await
+        }
+
+        /// The values, or `None` when some item is locked.
+        pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
+            let conn = zbus::Connection::session().await.map_err(describe)?;
+            // The session is only needed by GetSecrets: open it alongside the searches.
+            let open = async {
+                let reply = call(&conn, "OpenSession", &("plain", Value::from(""))).await?;
+                reply.body().deserialize::<(OwnedValue, OwnedObjectPath)>()
+            };
+            let searches = try_join_all(accounts.iter().map(|account| {
+                let conn = &conn;
+                async move {
+                    let reply = call(conn, "SearchItems", &(attributes(account),)).await?;
+                    reply
+                        .body()
+                        .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
+                }
+            }));
+            let ((_, session), found) = try_join(open, searches).await.map_err(describe)?;
+            if found.iter().any(|(_, locked)| !locked.is_empty()) {
+                return Ok(None);
+            }
+            let paths: Vec<Option<OwnedObjectPath>> = found
+                .into_iter()
+                .map(|(unlocked, _)| unlocked.into_iter().next())
+                .collect();
+
+            let wanted: Vec<&OwnedObjectPath> = paths.iter().flatten().collect();
+            let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = if wanted.is_empty() {
+                HashMap::new()
+            } else {
+                call(&conn, "GetSecrets", &(wanted, &session))
+                    .await
+                    .and_then(|m| m.body().deserialize())
+                    .map_err(describe)?
+            };
+            let values: Result<Vec<_>, String> = accounts
+                .iter()
+                .zip(&paths)
+                .map(
+                    |(account, path)| match path.as_ref().and_then(|p| secrets.get(p)) {
+                        Some((_, _, value, _)) => to_secret(account, value).map(Some),
+                        None => Ok(None),
+                    },
+                )
+                .collect();
+            for (_, _, value, _) in secrets.values_mut() {
+                value.zeroize();
+            }
+            values.map(Some)
+        }
     }
 
     pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
