@@ -100,8 +100,7 @@ pub enum Source {
 pub fn read_values(provider: &Provider, slots: &[&Slot], source: Source) -> stack::Result<Values> {
     let mut stdin_values = Vec::new();
     if let Source::Stdin = source {
-        let mut text = zeroize::Zeroizing::new(String::new());
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        let text = stack::secret::read_to_string(std::io::stdin().lock())
             .map_err(|e| Error::usage("could not read values from stdin").caused_by(&e))?;
         for line in text.lines() {
             let line = line.trim();
@@ -118,8 +117,10 @@ pub fn read_values(provider: &Provider, slots: &[&Slot], source: Source) -> stac
     let mut values = Vec::new();
     for slot in slots {
         let value = match source {
+            // The variable's own copy is wiped once the cleaned value is taken.
             Source::Env => std::env::var(&slot.name)
                 .ok()
+                .map(zeroize::Zeroizing::new)
                 .map(|v| Secret::new(Slot::clean(&v))),
             Source::Stdin => stdin_values
                 .iter()
