@@ -359,3 +359,128 @@ fn a_panic_after_the_secrets_are_loaded_prints_none_of_them() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// No secret in what other processes of the user can read of `stack`: /proc/<pid>/cmdline
+// and /proc/<pid>/environ (`ps e`, `ps auxww`).
+
+/// Whether `/proc/<pid>/<file>` holds `value`.
+#[cfg(target_os = "linux")]
+fn proc_holds(pid: &str, file: &str, value: &str) -> bool {
+    let bytes = std::fs::read(format!("/proc/{pid}/{file}"))
+        .unwrap_or_else(|e| panic!("reading /proc/{pid}/{file}: {e}"));
+    bytes.windows(value.len()).any(|w| w == value.as_bytes())
+}
+
+/// On the keychain (the `env` vault reads the values from `stack`'s own environment, where
+/// the CI put them: nothing to check there).
+#[cfg(target_os = "linux")]
+#[test]
+fn stack_as_the_masking_parent_holds_no_secret_in_its_cmdline_or_environ() {
+    require_keyring();
+    let env = TestEnv::new();
+    add_workos(&env, "dev", API_KEY);
+    let ppid_file = env.root().join("tmp/ppid");
+    let go = env.root().join("tmp/go");
+    // The child says who its parent is, then waits while the test looks at that parent.
+    let script = r#"echo "$PPID $$" > "$PPID_FILE.part" && mv "$PPID_FILE.part" "$PPID_FILE"
+while [ ! -e "$GO" ]; do sleep 0.02; done"#;
+    let mut child = env
+        .stack(&["-v", "-v", "exec", "--mask", "--", "sh", "-c", script])
+        .env("PPID_FILE", &ppid_file)
+        .env("GO", &go)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning stack");
+    wait_for_file(&mut child, &ppid_file);
+    let pids = std::fs::read_to_string(&ppid_file).unwrap();
+    let (parent, grandchild) = pids.trim().split_once(' ').expect("two pids");
+    assert_eq!(
+        parent,
+        child.id().to_string(),
+        "stack is not the child's parent"
+    );
+    // The control: the value is where it belongs, in the command's environment.
+    assert!(proc_holds(grandchild, "environ", API_KEY), "not injected");
+    assert!(
+        !proc_holds(parent, "cmdline", API_KEY),
+        "stack's argv holds the key"
+    );
+    assert!(
+        !proc_holds(parent, "environ", API_KEY),
+        "stack's environ holds the key"
+    );
+    for task in std::fs::read_dir(format!("/proc/{parent}/task")).unwrap() {
+        let task = task.unwrap().file_name().into_string().unwrap();
+        let path = format!("{parent}/task/{task}");
+        assert!(
+            !proc_holds(&path, "cmdline", API_KEY),
+            "thread {task}: argv"
+        );
+        assert!(
+            !proc_holds(&path, "environ", API_KEY),
+            "thread {task}: environ"
+        );
+    }
+    std::fs::write(&go, "").unwrap();
+    let status = wait_with_timeout(&mut child, "stack exec");
+    assert!(status.success(), "{status}");
+    let mut printed = String::new();
+    for stream in [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read>),
+    ] {
+        std::io::Read::read_to_string(&mut stream.unwrap(), &mut printed).unwrap();
+    }
+    assert!(!printed.contains(API_KEY), "{printed}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn exec_hands_the_secret_to_the_command_and_never_held_it_in_argv() {
+    require_keyring();
+    let env = TestEnv::new();
+    add_workos(&env, "dev", API_KEY);
+    // --no-mask: `stack` replaces itself with the command (the terminal path), so the
+    // command runs in the process that was `stack`, under the argv the test gave.
+    let check = r#"test "$WORKOS_API_KEY" = "$EXPECTED_KEY" && echo "injected $$"
+tr '\0' ' ' < /proc/$$/cmdline; echo"#;
+    let mut cmd = env.stack(&["-v", "-v", "exec", "--no-mask", "--", "sh", "-c", check]);
+    cmd.env("EXPECTED_KEY", API_KEY);
+    let argv: Vec<String> = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    assert!(!argv.iter().any(|a| a.contains(API_KEY)));
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning stack");
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("injected {pid}").as_str()),
+        "{stdout}"
+    );
+    let cmdline = lines.next().unwrap_or_default();
+    assert!(cmdline.starts_with("sh -c "), "{stdout}");
+    assert!(
+        !stdout.contains(API_KEY) && !stderr.contains(API_KEY),
+        "{stdout}\n{stderr}"
+    );
+}
