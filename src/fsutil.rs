@@ -68,7 +68,8 @@ pub struct Write {
     pub new: String,
 }
 
-/// Writes every changed file or, when one fails, puts back those already written.
+/// Writes every changed file, in order, or, when one fails, puts back those already
+/// written. The order matters to callers: the last file is the commit point.
 pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
     let changed: Vec<&Write> = writes
         .iter()
@@ -76,18 +77,59 @@ pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
         .collect();
     for (i, w) in changed.iter().enumerate() {
         if let Err(e) = write_atomic(&w.path, &w.new) {
-            for done in &changed[..i] {
-                let _ = match &done.old {
-                    Some(old) => write_atomic(&done.path, old),
-                    None => {
-                        fs::remove_file(&done.path).map_err(|e| Error::io("remove", &done.path, e))
-                    }
-                };
-            }
+            restore(&changed[..i]);
             return Err(e);
         }
     }
     Ok(())
+}
+
+/// Puts every file of `writes` that was changed back as it was (best effort), after a
+/// later step failed.
+pub fn put_back(writes: &[Write]) {
+    let changed: Vec<&Write> = writes
+        .iter()
+        .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
+        .collect();
+    restore(&changed);
+}
+
+/// Restores in reverse order, so the commit point (the last file) is undone first.
+fn restore(done: &[&Write]) {
+    for w in done.iter().rev() {
+        let _ = match &w.old {
+            Some(old) => write_atomic(&w.path, old),
+            None => fs::remove_file(&w.path).map_err(|e| Error::io("remove", &w.path, e)),
+        };
+    }
+}
+
+/// Removes the temporary files [`write_atomic`] leaves for `names` in `dir` when a process
+/// is killed between creating and renaming one. Call only under the [`ProjectLock`] of
+/// `dir`: every writer of those files holds it, so any such file found then is stale.
+pub fn remove_stale_temps(dir: &Path, names: &[&str]) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if names.iter().any(|n| is_temp_of(file_name, n)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether `file_name` is `.<name>.stack-<16 hex digits>.tmp`.
+fn is_temp_of(file_name: &str, name: &str) -> bool {
+    file_name
+        .strip_prefix('.')
+        .and_then(|r| r.strip_prefix(name))
+        .and_then(|r| r.strip_prefix(".stack-"))
+        .and_then(|r| r.strip_suffix(".tmp"))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// An exclusive advisory lock on the project directory, held across a whole
@@ -141,6 +183,21 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 7), (2, 4));
         assert_eq!(line_col(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn only_our_own_temporary_files_count_as_stale() {
+        let env = "..env.stack-0123456789abcdef.tmp";
+        assert!(is_temp_of(env, ".env"));
+        assert!(is_temp_of(
+            "..stack.toml.stack-0123456789abcdef.tmp",
+            ".stack.toml"
+        ));
+        assert!(!is_temp_of(env, ".mcp.json"));
+        assert!(!is_temp_of(".env.stack-0123456789abcdef.tmp", ".env"));
+        assert!(!is_temp_of("..env.stack-0123.tmp", ".env"));
+        assert!(!is_temp_of("..env.stack-0123456789abcdeg.tmp", ".env"));
+        assert!(!is_temp_of(".env", ".env"));
     }
 
     #[test]

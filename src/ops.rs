@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::catalog::{Catalog, Provider, Stage};
 use crate::dotenv::{self, DotEnv, Line};
 use crate::error::{Error, Result};
-use crate::fsutil::{ProjectLock, Write, read_optional, write_all_or_none};
+use crate::fsutil::{
+    ProjectLock, Write, put_back, read_optional, remove_stale_temps, write_all_or_none,
+};
 use crate::mcp::{self, Added, McpFile};
 use crate::project::{self, Config, Editor, ServiceEntry};
 use crate::secret::Secret;
@@ -47,6 +49,7 @@ pub fn add(
 ) -> Result<AddOutcome> {
     let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
     let _lock = ProjectLock::acquire(&root)?;
+    remove_stale_temps(&root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
     let toml_old = read_optional(&toml_path)?;
     let (mut editor, config) = match &toml_old {
@@ -135,12 +138,17 @@ pub fn add(
         .map(|(slot, v)| (Key::new(&project, env, slot), v.clone()))
         .collect();
     let undo = vault::store_all(vault, &entries)?;
-    let mut writes = vec![Write {
+    // Order is the crash story (a SIGKILL can land between any two steps): the vault
+    // first, then `.env` and `.mcp.json`, and `.stack.toml` last, as the commit point. A
+    // service `.stack.toml` records therefore always has its slots, references and MCP
+    // entry; an interrupted add leaves at most unrecorded vault items or references, which
+    // the next add completes (tests/faults.rs, `sigkill_during_add_*`).
+    let mut writes = files.writes();
+    writes.push(Write {
         path: toml_path,
         old: toml_old,
         new: editor.render(),
-    }];
-    writes.extend(files.writes());
+    });
     let changed = changed_names(&writes);
     if let Err(e) = write_all_or_none(&writes) {
         undo.rollback(vault);
@@ -171,6 +179,7 @@ pub fn remove(
 ) -> Result<RemoveOutcome> {
     let root = project::require_root(start)?;
     let _lock = ProjectLock::acquire(&root)?;
+    remove_stale_temps(&root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
     let toml_old =
         std::fs::read_to_string(&toml_path).map_err(|e| Error::io("read", &toml_path, e))?;
@@ -213,17 +222,17 @@ pub fn remove(
         })
         .collect();
     let keys = if keep_secrets { Vec::new() } else { keys };
-    // Read first, so the deletion can be undone if the files cannot be written.
+    // Read first: a vault that cannot be reached stops the removal before any file
+    // changes, and a failed deletion can be undone.
     let previous: Vec<(Key, Secret)> = keys
         .iter()
         .cloned()
         .zip(vault.get(&keys)?)
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
-    if let Err(e) = vault.delete(&keys) {
-        let _ = vault.set(&previous);
-        return Err(e);
-    }
+    // The reverse of add's order: `.stack.toml` first (the service is no longer recorded),
+    // then `.env` and `.mcp.json`, then the vault. Interrupted anywhere, no recorded
+    // service lacks its slots; at worst unrecorded references or vault items remain.
     let mut writes = vec![Write {
         path: toml_path,
         old: Some(toml_old),
@@ -231,8 +240,10 @@ pub fn remove(
     }];
     writes.extend(files.writes());
     let changed = changed_names(&writes);
-    if let Err(e) = write_all_or_none(&writes) {
+    write_all_or_none(&writes)?;
+    if let Err(e) = vault.delete(&keys) {
         let _ = vault.set(&previous);
+        put_back(&writes);
         return Err(e);
     }
     Ok(RemoveOutcome {
@@ -241,6 +252,9 @@ pub fn remove(
         warnings,
     })
 }
+
+/// The files `add` and `remove` write, only ever under the project lock.
+const PROJECT_FILES: [&str; 3] = [project::FILE, dotenv::FILE, mcp::FILE];
 
 /// `.env` and `.mcp.json` as read, to be edited and written back together.
 struct ProjectFiles {
@@ -729,6 +743,9 @@ pub fn rewrite_references(path: &Path, imported: &[(&str, &Values)]) -> Result<b
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let _lock = ProjectLock::acquire(dir)?;
+    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+        remove_stale_temps(dir, &[name]);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
     let mut file = DotEnv::parse(path, &text)?;
     for (service, values) in imported {
