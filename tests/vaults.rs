@@ -215,6 +215,23 @@ fn scenario(vault: Vault) {
     }
     assert_injected(case.stack(&[]), API_KEY_ROTATED);
 
+    // A command that prints the key: masked, where output is kept, on every vault.
+    let out = case.run(
+        &[
+            "-v",
+            "-v",
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$WORKOS_API_KEY\"",
+        ],
+        0,
+    );
+    assert_eq!(out.stdout(), "[masked:WORKOS_API_KEY]\n", "{out:?}");
+    let slots = json(&case.run(&["-v", "-v", "env", "--json"], 0));
+    assert_eq!(slots["vault"], name, "{slots:#}");
+
     let status = json(&case.run(&["vault", "status", "--json"], 0));
     assert_eq!(status["vault"], name, "{status:#}");
     assert_eq!(status["reachable"], true, "{status:#}");
@@ -237,7 +254,19 @@ fn scenario(vault: Vault) {
     assert!(out.stderr().contains("WORKOS_API_KEY"), "{out:?}");
     assert!(!marker.exists(), "the command ran with its secrets missing");
 
+    // Every file under HOME, the project and TMPDIR (all under the env's root), and the
+    // OpenBao server's own log.
+    assert!(case.env.tmpdir().starts_with(case.env.root()));
     case.env.scan_for_secret(&[API_KEY, API_KEY_ROTATED]);
+    if vault == Vault::Bao {
+        let log = std::fs::read(BaoServer::shared().log()).expect("the bao server log");
+        for value in [API_KEY, API_KEY_ROTATED] {
+            assert!(
+                !log.windows(value.len()).any(|w| w == value.as_bytes()),
+                "the bao server logged a secret"
+            );
+        }
+    }
 }
 
 #[test]

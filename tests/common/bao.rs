@@ -112,6 +112,11 @@ impl BaoServer {
         &self.token
     }
 
+    /// The server's log file (its stdout and stderr).
+    pub fn log(&self) -> &std::path::Path {
+        &self.log
+    }
+
     /// `bao <args>` against this server as root, in a cleared environment.
     pub fn cli(&self, args: &[&str]) -> Command {
         self.cli_as(&self.token, args)

@@ -106,6 +106,11 @@ impl TestEnv {
         self.root.join("project")
     }
 
+    /// `tmp/`: the `TMPDIR` of every `stack` this env builds (so scans cover its files).
+    pub fn tmpdir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
     /// `stack <args>` with a cleared environment, run in `project/`.
     pub fn stack(&self, args: &[&str]) -> Command {
         let home = self.home();
