@@ -3,7 +3,7 @@
 # Idempotent and silent when everything is already present.
 #
 # Usage: scripts/install-deps.sh [--bench]
-#   --bench  also install hyperfine (used by scripts/bench.sh)
+#   --bench  also install hyperfine and GNU time (used by scripts/bench.sh)
 set -euo pipefail
 
 want_bench=0
@@ -27,6 +27,7 @@ declare -A pkg_for=(
 )
 if [[ $want_bench == 1 ]]; then
   pkg_for[hyperfine]=hyperfine
+  pkg_for[/usr/bin/time]=time # GNU time, for peak memory; `time` alone is the shell's
 fi
 
 missing=()
