@@ -27,7 +27,7 @@ declare -A pkg_for=(
 )
 if [[ $want_bench == 1 ]]; then
   pkg_for[hyperfine]=hyperfine
-  pkg_for[/usr/bin/time]=time # GNU time, for peak memory; `time` alone is the shell's
+  pkg_for[/usr/bin/time]="time" # GNU time, for peak memory; `time` alone is the shell's
 fi
 
 missing=()
