@@ -33,7 +33,8 @@ pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
     let _ = write!(echo, "{question} ");
     let _ = echo.flush();
 
-    let mut line = zeroize::Zeroizing::new(Vec::<u8>::new());
+    // Grown by hand, never by `push` reallocating: a freed block would keep what was typed.
+    let mut line = zeroize::Zeroizing::new(Vec::<u8>::with_capacity(256));
     let mut input = stdin.lock();
     let mut byte = [0u8; 1];
     let mut escape = false;
@@ -69,6 +70,11 @@ pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
             0x1b => escape = true,
             b if b < 0x20 => {}
             b => {
+                if line.len() == line.capacity() {
+                    let mut bigger = Vec::with_capacity(line.capacity() * 2);
+                    bigger.extend_from_slice(&line);
+                    *line = bigger; // the old buffer is zeroized as Zeroizing drops it
+                }
                 line.push(b);
                 if !hidden {
                     let _ = echo.write_all(&[b]);
