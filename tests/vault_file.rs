@@ -351,3 +351,21 @@ fn reading_a_vault_that_does_not_exist_asks_for_nothing() {
     assert!(!rest.contains("assphrase"), "{rest}");
     assert!(!vault.exists());
 }
+
+#[test]
+fn a_temporary_file_left_by_a_killed_writer_is_swept_by_the_next_write() {
+    let (env, vault) = file_env();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    // What a writer killed between creating its temporary file and renaming it leaves.
+    let stale = env.root().join(".vault.age.stack-0123456789abcdef.tmp");
+    fs::write(&stale, "age-encrypted bytes of an interrupted write").unwrap();
+    let unrelated = env.root().join(".vault.age.notes.tmp");
+    fs::write(&unrelated, "not stack's").unwrap();
+
+    run(&mut add(&env, "staging", API_KEY)).assert_code(0);
+    assert!(!stale.exists(), "the stale temporary file is still there");
+    assert!(unrelated.exists(), "a file stack did not write was removed");
+    assert!(vault.exists());
+}

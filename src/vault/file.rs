@@ -157,6 +157,10 @@ impl FileVault {
         let unlock = self.unlock(!self.path.exists())?;
         self.make_parent()?;
         let _lock = self.lock()?;
+        // Under the lock every writer holds, a temporary file left here is a killed one's.
+        if let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) {
+            crate::fsutil::remove_stale_temps(dir, &[&name.to_string_lossy()]);
+        }
         let bytes = self.read()?;
         let mut slots = match self.loaded.take() {
             Some(cached) if cached.bytes == bytes => cached.slots,
@@ -291,11 +295,8 @@ impl FileVault {
     fn write(&self, sealed: &[u8]) -> Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let name = self.path.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = dir.join(format!(
-            ".{name}.{}-{:x}.tmp",
-            std::process::id(),
-            crate::random_u64()
-        ));
+        // The name fsutil::remove_stale_temps recognizes, so a killed writer's file goes.
+        let tmp = dir.join(format!(".{name}.stack-{:016x}.tmp", crate::random_u64()));
         let result = (|| {
             let mut file = private_file(true).open(&tmp)?;
             #[cfg(unix)]
