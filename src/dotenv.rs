@@ -163,7 +163,13 @@ impl DotEnv {
         } else {
             ""
         };
-        let new_line = format!("{}{key}={reference}{}{ending}", entry.prefix, entry.tail);
+        // A comment may touch a closing quote (`K="v"# note`); beside an unquoted value it
+        // needs a blank before it, or it would become part of the reference.
+        let gap = if entry.tail.starts_with('#') { " " } else { "" };
+        let new_line = format!(
+            "{}{key}={reference}{gap}{}{ending}",
+            entry.prefix, entry.tail
+        );
         let range = entry.range.clone();
         self.text.replace_range(range, &new_line);
         self.reparse();
@@ -379,6 +385,16 @@ mod tests {
             e.render(),
             format!("  export WORKOS_API_KEY={r} # set me\nB=stack://x/B # later\n")
         );
+    }
+
+    #[test]
+    fn a_comment_touching_a_closing_quote_stays_a_comment() {
+        // Found by the dotenv fuzz target: the reference swallowed the comment.
+        let mut e = env("B=\"t1\"# note\nC='x'#c\r\n");
+        assert!(e.set_reference("B", "stack://svc/B", None, true));
+        assert!(e.set_reference("C", "stack://svc/C", None, true));
+        assert_eq!(e.render(), "B=stack://svc/B # note\nC=stack://svc/C #c\r\n");
+        assert_eq!(e.get("B"), Line::Reference("stack://svc/B".into()));
     }
 
     #[test]
