@@ -25,7 +25,7 @@ pub struct StackTable {
 }
 
 /// One `[services.<name>]` table. Unknown keys are the user's and are kept.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ServiceEntry {
     pub provider: String,
     #[serde(default)]
