@@ -21,6 +21,11 @@ cargo fmt --all -- --check
 echo "==> cargo clippy" >&2
 cargo clippy --all-targets "${locked[@]}" -- -D warnings
 
+# Each cargo-fuzz target in fuzz/ for a few seconds, on stable (see scripts/fuzz.sh, which
+# installs cargo-fuzz when missing); a crash fails the run and names the input it saved.
+echo "==> fuzz: each target for 10 s (scripts/fuzz.sh --quick 10)" >&2
+bash scripts/fuzz.sh --quick 10
+
 echo "==> cargo build" >&2
 cargo build --release "${locked[@]}"
 cargo test --all-targets --no-run "${locked[@]}"
