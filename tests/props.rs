@@ -262,7 +262,9 @@ proptest! {
                         .get(*service)
                         .map(|e| e.environments.clone())
                         .unwrap_or_default();
-                    environments.extend((!environments.iter().any(|e| e == env)).then(|| env.to_string()));
+                    if !environments.iter().any(|e| e == env) {
+                        environments.push(env.to_string());
+                    }
                     let recorded = ServiceEntry {
                         provider: provider.to_string(),
                         secrets: slots.iter().map(|s| s.to_string()).collect(),
@@ -438,7 +440,9 @@ proptest! {
                     let changed = file.set_reference(key, &reference, *stored, *replace_plain);
                     let replaceable = match &old {
                         Line::Absent | Line::Reference(_) => true,
-                        Line::Plain(v) => v.is_empty() || *replace_plain || *stored == Some(v.as_str()),
+                        Line::Plain(v) => {
+                            v.is_empty() || *replace_plain || *stored == Some(v.as_str())
+                        }
                     };
                     if replaceable {
                         prop_assert_eq!(file.get(key), Line::Reference(reference.clone()));
@@ -565,12 +569,17 @@ proptest! {
     #[test]
     fn mcp_edits_keep_every_other_server_and_key_and_round_trip(
         file in mcp_file(),
-        edits in prop::collection::vec((any::<bool>(), prop::sample::select(MCP_NAMES.to_vec())), 0..6),
+        edits in prop::collection::vec(
+            (any::<bool>(), prop::sample::select(MCP_NAMES.to_vec())),
+            0..6,
+        ),
     ) {
         let text = serde_json::to_string_pretty(&file).unwrap() + "\n";
         let path = Path::new(".mcp.json");
         let mut mcp = McpFile::parse(path, Some(&text)).expect("a valid file");
-        let servers = |v: &Value| v.get("mcpServers").and_then(Value::as_object).cloned().unwrap_or_default();
+        let servers = |v: &Value| {
+            v.get("mcpServers").and_then(Value::as_object).cloned().unwrap_or_default()
+        };
         // The model: the servers after each edit.
         let mut want = servers(&file);
         let mut edited = HashSet::new();
@@ -632,7 +641,8 @@ proptest! {
                 }
             }
         }
-        let out_lines: Vec<String> = out.lines().map(|l| l.trim_end_matches(',').to_string()).collect();
+        let out_lines: Vec<String> =
+            out.lines().map(|l| l.trim_end_matches(',').to_string()).collect();
         assert_lines_in_order(&out_lines.join("\n"), &kept);
         if edited.is_empty() {
             prop_assert_eq!(&out, &text);
