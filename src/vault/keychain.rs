@@ -124,15 +124,13 @@ mod backend {
         Ok(found.unlocked.into_iter().chain(found.locked).collect())
     }
 
-    /// Reads every slot over one connection in one pipelined batch: all the searches are
-    /// sent before any answer is awaited, then one `GetSecrets` fetches every value, so
-    /// the number of round trips does not grow with the number of slots. A locked item
-    /// (only after the user locks the keyring by hand) falls back to the unlocking path.
+    /// Reads every slot over one connection: a search per slot, then one `GetSecrets` for
+    /// every value, instead of a `GetSecret` per item. A locked item (only after the user
+    /// locks the keyring by hand) falls back to the unlocking path.
     pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| e.to_string())?;
-        match runtime.block_on(batch::get(accounts))? {
+        // All on this thread: async-io polls the socket here, with no reactor or executor
+        // thread to hand each answer over (each handover cost more than the call itself).
+        match async_io::block_on(batch::get(accounts))? {
             Some(values) => Ok(values),
             None => get_unlocking(accounts),
         }
@@ -162,7 +160,6 @@ mod backend {
     mod batch {
         use std::collections::HashMap;
 
-        use futures_util::future::{try_join, try_join_all};
         use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
         use zeroize::Zeroize;
 
@@ -206,22 +203,49 @@ mod backend {
 
         /// The values, or `None` when some item is locked.
         pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
-            let conn = zbus::Connection::session().await.map_err(describe)?;
-            // The session is only needed by GetSecrets: open it alongside the searches.
-            let open = async {
-                let reply = call(&conn, "OpenSession", &("plain", Value::from(""))).await?;
-                reply.body().deserialize::<(OwnedValue, OwnedObjectPath)>()
-            };
-            let searches = try_join_all(accounts.iter().map(|account| {
-                let conn = &conn;
-                async move {
-                    let reply = call(conn, "SearchItems", &(attributes(account),)).await?;
-                    reply
-                        .body()
-                        .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
+            let conn = zbus::connection::Builder::session()
+                .map_err(describe)?
+                .internal_executor(false)
+                .build()
+                .await
+                .map_err(describe)?;
+            let executor = conn.executor().clone();
+            let ticking = std::pin::pin!(async {
+                loop {
+                    executor.tick().await;
                 }
-            }));
-            let ((_, session), found) = try_join(open, searches).await.map_err(describe)?;
+            });
+            let reading = std::pin::pin!(read(&conn, accounts));
+            match futures_util::future::select(reading, ticking).await {
+                futures_util::future::Either::Left((values, _)) => values,
+                futures_util::future::Either::Right((never, _)) => never,
+            }
+        }
+
+        async fn read(
+            conn: &zbus::Connection,
+            accounts: &[String],
+        ) -> Result<Option<Vec<Option<Secret>>>, String> {
+            // One call in flight at a time, as libsecret does: with the searches pipelined,
+            // back-to-back runs crashed gnome-keyring 42 ("gkd_secret_service_get_pkcs11_session:
+            // assertion 'client' failed", then SIGTRAP) a few times in a thousand.
+            let (_, session): (OwnedValue, OwnedObjectPath) =
+                call(conn, "OpenSession", &("plain", Value::from("")))
+                    .await
+                    .and_then(|m| m.body().deserialize())
+                    .map_err(describe)?;
+            let mut found = Vec::with_capacity(accounts.len());
+            for account in accounts {
+                let reply = call(conn, "SearchItems", &(attributes(account),)).await;
+                found.push(
+                    reply
+                        .and_then(|m| {
+                            m.body()
+                                .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
+                        })
+                        .map_err(describe)?,
+                );
+            }
             if found.iter().any(|(_, locked)| !locked.is_empty()) {
                 return Ok(None);
             }
@@ -234,7 +258,7 @@ mod backend {
             let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = if wanted.is_empty() {
                 HashMap::new()
             } else {
-                call(&conn, "GetSecrets", &(wanted, &session))
+                call(conn, "GetSecrets", &(wanted, &session))
                     .await
                     .and_then(|m| m.body().deserialize())
                     .map_err(describe)?
