@@ -1,0 +1,55 @@
+//! SECURITY.md pairs every promise with the test that checks it: those tests must exist.
+
+use std::path::Path;
+
+const SECURITY: &str = include_str!("../SECURITY.md");
+
+/// Whether `path` (from the crate root) defines `fn name`.
+fn defines(path: &str, name: &str) -> bool {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_default();
+    text.contains(&format!("fn {name}("))
+}
+
+/// The backticked spans of SECURITY.md.
+fn spans() -> impl Iterator<Item = &'static str> {
+    SECURITY.split('`').skip(1).step_by(2)
+}
+
+#[test]
+fn every_test_security_md_cites_exists() {
+    let mut cited = 0;
+    let mut missing = Vec::new();
+    for span in spans() {
+        let found = if let Some((file, name)) = span.split_once("::") {
+            if file.is_empty()
+                || file == "file"
+                || !file.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                continue; // the format explained, or not a test at all (`::add-mask::`)
+            }
+            defines(&format!("tests/{file}.rs"), name)
+        } else if let Some((path, name)) = span.split_once(".rs: ")
+            && !path.contains('…')
+        {
+            defines(&format!("{path}.rs"), name)
+        } else if span.starts_with("fuzz/fuzz_targets/") {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(span).is_file()
+        } else {
+            continue;
+        };
+        cited += 1;
+        if !found {
+            missing.push(span);
+        }
+    }
+    assert!(
+        cited > 50,
+        "only {cited} tests cited: did the format change?"
+    );
+    assert!(
+        missing.is_empty(),
+        "SECURITY.md cites tests that do not exist: {missing:#?}"
+    );
+}
