@@ -571,22 +571,6 @@ fn a_full_disk_while_writing_mcp_json_keeps_the_old_file() {
 // ---------------------------------------------------------------------------
 // 5. SIGKILL at random points
 
-/// `age-keygen`'s `AGE-SECRET-KEY-1…` line: a throw-away identity for the file vault.
-fn age_identity() -> String {
-    let out = Command::new("age-keygen")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .expect("running age-keygen (scripts/install-deps.sh installs the age package)");
-    assert!(out.status.success(), "age-keygen failed: {out:?}");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .expect("no AGE-SECRET-KEY-1 line")
-        .to_owned()
-}
-
 fn restore(env: &TestEnv, snap: &Snapshot) {
     for (file, text) in FILES.iter().zip(snap) {
         match text {

@@ -4,7 +4,7 @@
 mod common;
 
 use std::cell::Cell;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::bao::BaoServer;
 use common::*;
@@ -48,21 +48,6 @@ impl Vault {
             Vault::Env => env,
         }
     }
-}
-
-/// A fresh `AGE-SECRET-KEY-1…` from `age-keygen`.
-fn age_identity() -> String {
-    let out = Command::new("age-keygen")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running age-keygen (scripts/install-deps.sh installs the age package)");
-    assert!(out.status.success(), "age-keygen failed: {out:?}");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .expect("no AGE-SECRET-KEY-1 line from age-keygen")
-        .to_owned()
 }
 
 /// A test project whose id is unique to it (the bao server is shared by every test).

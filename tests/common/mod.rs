@@ -496,3 +496,19 @@ fn sigint_ignored() -> bool {
         .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
         .is_some_and(|mask| mask & (1 << (2 - 1)) != 0)
 }
+
+/// A fresh, throw-away file-vault identity: the `AGE-SECRET-KEY-1…` line of `age-keygen`.
+pub fn age_identity() -> String {
+    let out = std::process::Command::new("age-keygen")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("running age-keygen (scripts/install-deps.sh installs the age package)");
+    assert!(out.status.success(), "age-keygen failed: {out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .expect("no AGE-SECRET-KEY-1 line from age-keygen")
+        .to_owned()
+}
