@@ -105,6 +105,25 @@ mod backend {
         }
     }
 
+    /// One `stack` at a time talks to the Secret Service: gnome-keyring 42 aborts now and
+    /// then (SIGTRAP after "assertion 'client' failed") when many new clients call it at
+    /// once, and twenty concurrent `stack` processes did that in CI. An advisory lock on
+    /// `$XDG_RUNTIME_DIR/stack-keychain.lock` (per user, in memory, 0600) queues them; the
+    /// turn lasts one short conversation. Without a runtime directory there is no lock.
+    fn one_at_a_time() -> Option<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty())?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(std::path::Path::new(&dir).join("stack-keychain.lock"))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
+    }
+
     /// A plain (unencrypted) session: the bus is the user's own, and the Diffie-Hellman
     /// session costs ~10 ms on every `stack exec` for no protection (SECURITY.md).
     fn connect() -> Result<SecretService<'static>, String> {
@@ -128,6 +147,7 @@ mod backend {
     /// every value, instead of a `GetSecret` per item. A locked item (only after the user
     /// locks the keyring by hand) falls back to the unlocking path.
     pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
+        let _turn = one_at_a_time();
         // All on this thread: async-io polls the socket here, with no reactor or executor
         // thread to hand each answer over (each handover cost more than the call itself).
         match async_io::block_on(batch::get(accounts))? {
@@ -281,6 +301,7 @@ mod backend {
     }
 
     pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
+        let _turn = one_at_a_time();
         let ss = connect()?;
         let collection = ss.get_default_collection().map_err(describe)?;
         collection.ensure_unlocked().map_err(describe)?;
@@ -299,6 +320,7 @@ mod backend {
     }
 
     pub fn delete(accounts: &[String]) -> Result<(), String> {
+        let _turn = one_at_a_time();
         let ss = connect()?;
         for account in accounts {
             for item in find(&ss, account)? {

@@ -126,7 +126,7 @@ impl TestEnv {
             .env("NO_COLOR", "1")
             .env("STACK_HTTP_TIMEOUT", HTTP_TIMEOUT_SECS)
             .env("STACK_WORKOS_API_BASE", &self.api_base);
-        for key in ["PATH", "DBUS_SESSION_BUS_ADDRESS"] {
+        for key in ["PATH", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
             if let Some(value) = std::env::var_os(key) {
                 cmd.env(key, value);
             }
