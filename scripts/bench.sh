@@ -179,7 +179,7 @@ import datetime, glob, json, os, platform, sys
 
 out = sys.argv[1]
 rows = {}
-for path in sorted(glob.glob(os.path.join(out, "*.json"))):
+for path in sorted(glob.glob(os.path.join(out, "*.json")), key=os.path.getmtime):  # run order
     for r in json.load(open(path))["results"]:
         rows[r["command"]] = r["median"] * 1e3
 base = rows.pop("true")
