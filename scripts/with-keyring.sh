@@ -45,6 +45,11 @@ keyring_pid=""
 cleanup() {
   # Keyring first (it would exit anyway once the bus vanishes), then the bus.
   if [[ -n $keyring_pid ]]; then
+    # A daemon that died during CMD explains the failures that followed: show its log.
+    if ! kill -0 "$keyring_pid" 2>/dev/null && [[ -s $tmp_home/keyring.log ]]; then
+      echo "with-keyring: gnome-keyring-daemon died during the run; its log:" >&2
+      grep -v '^$' "$tmp_home/keyring.log" | tail -20 >&2
+    fi
     kill "$keyring_pid" 2>/dev/null || true
     wait "$keyring_pid" 2>/dev/null || true
   fi

@@ -105,9 +105,9 @@ mod backend {
         }
     }
 
-    /// One `stack` at a time talks to the Secret Service: gnome-keyring 42 aborts now and
-    /// then (SIGTRAP after "assertion 'client' failed") when many new clients call it at
-    /// once, and twenty concurrent `stack` processes did that in CI. An advisory lock on
+    /// One `stack` at a time talks to the Secret Service: gnome-keyring 42 can abort
+    /// (SIGTRAP after "assertion 'client' failed") when several clients call it at once,
+    /// and twenty concurrent `stack` processes are a burst of them. An advisory lock on
     /// `$XDG_RUNTIME_DIR/stack-keychain.lock` (per user, in memory, 0600) queues them; the
     /// turn lasts one short conversation. Without a runtime directory there is no lock.
     fn one_at_a_time() -> Option<std::fs::File> {
@@ -143,20 +143,8 @@ mod backend {
         Ok(found.unlocked.into_iter().chain(found.locked).collect())
     }
 
-    /// Reads every slot over one connection: a search per slot, then one `GetSecrets` for
-    /// every value, instead of a `GetSecret` per item. A locked item (only after the user
-    /// locks the keyring by hand) falls back to the unlocking path.
     pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         let _turn = one_at_a_time();
-        // All on this thread: async-io polls the socket here, with no reactor or executor
-        // thread to hand each answer over (each handover cost more than the call itself).
-        match async_io::block_on(batch::get(accounts))? {
-            Some(values) => Ok(values),
-            None => get_unlocking(accounts),
-        }
-    }
-
-    fn get_unlocking(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         let ss = connect()?;
         accounts
             .iter()
@@ -165,139 +153,11 @@ mod backend {
                     return Ok(None);
                 };
                 let bytes = zeroize::Zeroizing::new(item.get_secret().map_err(describe)?);
-                to_secret(account, &bytes).map(Some)
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| format!("the item for {account} is not UTF-8"))?;
+                Ok(Some(Secret::new(text)))
             })
             .collect()
-    }
-
-    fn to_secret(account: &str, bytes: &[u8]) -> Result<Secret, String> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| format!("the item for {account} is not UTF-8"))?;
-        Ok(Secret::new(text))
-    }
-
-    /// The Secret Service calls of the read path, straight over zbus.
-    mod batch {
-        use std::collections::HashMap;
-
-        use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
-        use zeroize::Zeroize;
-
-        use super::{attributes, to_secret};
-        use crate::secret::Secret;
-
-        const DEST: &str = "org.freedesktop.secrets";
-        const PATH: &str = "/org/freedesktop/secrets";
-        const IFACE: &str = "org.freedesktop.Secret.Service";
-
-        /// `(session, parameters, value, content type)`, the spec's `Secret` struct.
-        type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
-
-        fn describe(e: zbus::Error) -> String {
-            match e {
-                zbus::Error::MethodError(name, ..)
-                    if name.as_str() == "org.freedesktop.DBus.Error.ServiceUnknown" =>
-                {
-                    "no Secret Service is running on the session bus".into()
-                }
-                zbus::Error::InputOutput(_)
-                | zbus::Error::Address(_)
-                | zbus::Error::Handshake(_) => {
-                    format!("no session bus to reach the Secret Service on ({e})")
-                }
-                other => other.to_string(),
-            }
-        }
-
-        async fn call<B>(
-            conn: &zbus::Connection,
-            method: &str,
-            body: &B,
-        ) -> zbus::Result<zbus::Message>
-        where
-            B: serde::Serialize + zbus::zvariant::DynamicType,
-        {
-            conn.call_method(Some(DEST), PATH, Some(IFACE), method, body)
-                .await
-        }
-
-        /// The values, or `None` when some item is locked.
-        pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
-            let conn = zbus::connection::Builder::session()
-                .map_err(describe)?
-                .internal_executor(false)
-                .build()
-                .await
-                .map_err(describe)?;
-            let executor = conn.executor().clone();
-            let ticking = std::pin::pin!(async {
-                loop {
-                    executor.tick().await;
-                }
-            });
-            let reading = std::pin::pin!(read(&conn, accounts));
-            match futures_util::future::select(reading, ticking).await {
-                futures_util::future::Either::Left((values, _)) => values,
-                futures_util::future::Either::Right((never, _)) => never,
-            }
-        }
-
-        async fn read(
-            conn: &zbus::Connection,
-            accounts: &[String],
-        ) -> Result<Option<Vec<Option<Secret>>>, String> {
-            // One call in flight at a time, as libsecret does: with the searches pipelined,
-            // back-to-back runs crashed gnome-keyring 42 ("gkd_secret_service_get_pkcs11_session:
-            // assertion 'client' failed", then SIGTRAP) a few times in a thousand.
-            let (_, session): (OwnedValue, OwnedObjectPath) =
-                call(conn, "OpenSession", &("plain", Value::from("")))
-                    .await
-                    .and_then(|m| m.body().deserialize())
-                    .map_err(describe)?;
-            let mut found = Vec::with_capacity(accounts.len());
-            for account in accounts {
-                let reply = call(conn, "SearchItems", &(attributes(account),)).await;
-                found.push(
-                    reply
-                        .and_then(|m| {
-                            m.body()
-                                .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
-                        })
-                        .map_err(describe)?,
-                );
-            }
-            if found.iter().any(|(_, locked)| !locked.is_empty()) {
-                return Ok(None);
-            }
-            let paths: Vec<Option<OwnedObjectPath>> = found
-                .into_iter()
-                .map(|(unlocked, _)| unlocked.into_iter().next())
-                .collect();
-
-            let wanted: Vec<&OwnedObjectPath> = paths.iter().flatten().collect();
-            let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = if wanted.is_empty() {
-                HashMap::new()
-            } else {
-                call(conn, "GetSecrets", &(wanted, &session))
-                    .await
-                    .and_then(|m| m.body().deserialize())
-                    .map_err(describe)?
-            };
-            let values: Result<Vec<_>, String> = accounts
-                .iter()
-                .zip(&paths)
-                .map(
-                    |(account, path)| match path.as_ref().and_then(|p| secrets.get(p)) {
-                        Some((_, _, value, _)) => to_secret(account, value).map(Some),
-                        None => Ok(None),
-                    },
-                )
-                .collect();
-            for (_, _, value, _) in secrets.values_mut() {
-                value.zeroize();
-            }
-            values.map(Some)
-        }
     }
 
     pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
