@@ -73,7 +73,8 @@ pub fn read_line(question: &str, hidden: bool) -> stack::Result<Secret> {
                 if line.len() == line.capacity() {
                     let mut bigger = Vec::with_capacity(line.capacity() * 2);
                     bigger.extend_from_slice(&line);
-                    *line = bigger; // the old buffer is zeroized as Zeroizing drops it
+                    // Replacing the Zeroizing itself (not the Vec inside it) wipes the old one.
+                    line = zeroize::Zeroizing::new(bigger);
                 }
                 line.push(b);
                 if !hidden {
