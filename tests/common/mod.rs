@@ -122,7 +122,7 @@ impl TestEnv {
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env("TMPDIR", self.root.join("tmp"))
+            .env("TMPDIR", self.tmpdir())
             .env("NO_COLOR", "1")
             .env("STACK_HTTP_TIMEOUT", HTTP_TIMEOUT_SECS)
             .env("STACK_WORKOS_API_BASE", &self.api_base);
