@@ -23,6 +23,7 @@ declare -A pkg_for=(
   [secret-tool]=libsecret-tools
   [timeout]=coreutils
   [dbus-send]=dbus-bin
+  [dbus-monitor]=dbus-bin
   [age]=age
 )
 if [[ $want_bench == 1 ]]; then

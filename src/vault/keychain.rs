@@ -105,9 +105,10 @@ mod backend {
         }
     }
 
-    /// One `stack` at a time talks to the Secret Service: gnome-keyring 42 can abort
-    /// (SIGTRAP after "assertion 'client' failed") when several clients call it at once,
-    /// and twenty concurrent `stack` processes are a burst of them. An advisory lock on
+    /// One `stack` at a time talks to the Secret Service. [`introduce`] removes the one
+    /// cause known to abort gnome-keyring 42 under concurrent clients; the lock keeps a
+    /// burst of `stack` processes (twenty in the fault tests) from being a burst of new
+    /// clients at all, for a daemon with a history of such races. An advisory lock on
     /// `$XDG_RUNTIME_DIR/stack-keychain.lock` (per user, in memory, 0600) queues them; the
     /// turn lasts one short conversation. Without a runtime directory there is no lock.
     fn one_at_a_time() -> Option<std::fs::File> {
@@ -127,7 +128,43 @@ mod backend {
     /// A plain (unencrypted) session: the bus is the user's own, and the Diffie-Hellman
     /// session costs ~10 ms on every `stack exec` for no protection (SECURITY.md).
     fn connect() -> Result<SecretService<'static>, String> {
-        SecretService::connect(EncryptionType::Plain).map_err(describe)
+        let bus = zbus::blocking::Connection::session().map_err(no_bus)?;
+        introduce(&bus);
+        SecretService::connect_with_existing(EncryptionType::Plain, bus).map_err(describe)
+    }
+
+    /// The secret-service crate's own reading of a failed bus connection.
+    fn no_bus(e: zbus::Error) -> String {
+        match e {
+            zbus::Error::Address(_) => describe(SsError::Unavailable),
+            zbus::Error::InputOutput(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                describe(SsError::Unavailable)
+            }
+            other => describe(other.into()),
+        }
+    }
+
+    /// Makes gnome-keyring register this connection as a client before the first call
+    /// that needs one.
+    ///
+    /// gnome-keyring 42 registers a client in a high-priority idle callback queued by a
+    /// message filter, and trusts priority to run it before the call itself. GLib's main
+    /// loop does not promise that across threads: when several clients talk at once the
+    /// call can run first, find no client, and the daemon aborts (`assertion 'client'
+    /// failed`, then SIGTRAP or a `g_variant_new` error). Reading the service's
+    /// `Collections` property needs no client and is answered from the same main loop, so
+    /// by the time its reply arrives the registration has been queued ahead of anything we
+    /// send next. libsecret gets the same ordering by accident: its proxy reads all the
+    /// service's properties first. The answer itself is not needed, and any failure here
+    /// (no Secret Service at all, say) is reported by the session call that follows.
+    fn introduce(bus: &zbus::blocking::Connection) {
+        let _ = bus.call_method(
+            Some("org.freedesktop.secrets"),
+            "/org/freedesktop/secrets",
+            Some("org.freedesktop.DBus.Properties"),
+            "Get",
+            &("org.freedesktop.Secret.Service", "Collections"),
+        );
     }
 
     fn attributes(account: &str) -> HashMap<&str, &str> {
