@@ -128,21 +128,27 @@ mod backend {
     /// A plain (unencrypted) session: the bus is the user's own, and the Diffie-Hellman
     /// session costs ~10 ms on every `stack exec` for no protection (SECURITY.md).
     fn connect() -> Result<SecretService<'static>, String> {
-        let bus = zbus::blocking::Connection::session().map_err(no_bus)?;
-        introduce(&bus);
+        let bus = zbus::blocking::Connection::session().map_err(describe_bus)?;
+        async_io::block_on(introduce(bus.inner()));
         SecretService::connect_with_existing(EncryptionType::Plain, bus).map_err(describe)
     }
 
-    /// The secret-service crate's own reading of a failed bus connection.
-    fn no_bus(e: zbus::Error) -> String {
+    fn describe_bus(e: zbus::Error) -> String {
         match e {
-            zbus::Error::Address(_) => describe(SsError::Unavailable),
-            zbus::Error::InputOutput(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            zbus::Error::MethodError(name, ..)
+                if name.as_str() == "org.freedesktop.DBus.Error.ServiceUnknown" =>
+            {
                 describe(SsError::Unavailable)
             }
-            other => describe(other.into()),
+            zbus::Error::InputOutput(_) | zbus::Error::Address(_) | zbus::Error::Handshake(_) => {
+                format!("no session bus to reach the Secret Service on ({e})")
+            }
+            other => other.to_string(),
         }
     }
+
+    const DEST: &str = "org.freedesktop.secrets";
+    const PATH: &str = "/org/freedesktop/secrets";
 
     /// Makes gnome-keyring register this connection as a client before the first call
     /// that needs one.
@@ -157,14 +163,16 @@ mod backend {
     /// send next. libsecret gets the same ordering by accident: its proxy reads all the
     /// service's properties first. The answer itself is not needed, and any failure here
     /// (no Secret Service at all, say) is reported by the session call that follows.
-    fn introduce(bus: &zbus::blocking::Connection) {
-        let _ = bus.call_method(
-            Some("org.freedesktop.secrets"),
-            "/org/freedesktop/secrets",
-            Some("org.freedesktop.DBus.Properties"),
-            "Get",
-            &("org.freedesktop.Secret.Service", "Collections"),
-        );
+    async fn introduce(bus: &zbus::Connection) {
+        let _ = bus
+            .call_method(
+                Some(DEST),
+                PATH,
+                Some("org.freedesktop.DBus.Properties"),
+                "Get",
+                &("org.freedesktop.Secret.Service", "Collections"),
+            )
+            .await;
     }
 
     fn attributes(account: &str) -> HashMap<&str, &str> {
@@ -180,8 +188,21 @@ mod backend {
         Ok(found.unlocked.into_iter().chain(found.locked).collect())
     }
 
+    /// Reads every slot over one connection in three round trips: the introduction, every
+    /// search at once (with the session), then one `GetSecrets` for all the values. A
+    /// locked item (only after the user locks the keyring by hand) falls back to the
+    /// crate's unlocking path.
     pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         let _turn = one_at_a_time();
+        // All on this thread: async-io polls the socket here, with no reactor or executor
+        // thread to hand each answer over (each handover cost more than the call itself).
+        match async_io::block_on(batch::get(accounts))? {
+            Some(values) => Ok(values),
+            None => get_unlocking(accounts),
+        }
+    }
+
+    fn get_unlocking(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         let ss = connect()?;
         accounts
             .iter()
@@ -190,11 +211,124 @@ mod backend {
                     return Ok(None);
                 };
                 let bytes = zeroize::Zeroizing::new(item.get_secret().map_err(describe)?);
-                let text = std::str::from_utf8(&bytes)
-                    .map_err(|_| format!("the item for {account} is not UTF-8"))?;
-                Ok(Some(Secret::new(text)))
+                to_secret(account, &bytes).map(Some)
             })
             .collect()
+    }
+
+    fn to_secret(account: &str, bytes: &[u8]) -> Result<Secret, String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| format!("the item for {account} is not UTF-8"))?;
+        Ok(Secret::new(text))
+    }
+
+    /// The read path's Secret Service calls, straight over zbus.
+    mod batch {
+        use std::collections::HashMap;
+
+        use futures_util::future::{Either, select, try_join, try_join_all};
+        use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+        use zeroize::Zeroize;
+
+        use super::{DEST, PATH, attributes, describe_bus, introduce, to_secret};
+        use crate::secret::Secret;
+
+        const IFACE: &str = "org.freedesktop.Secret.Service";
+
+        /// `(session, parameters, value, content type)`, the spec's `Secret` struct.
+        type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
+
+        /// The values, or `None` when some item is locked.
+        pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
+            let conn = zbus::connection::Builder::session()
+                .map_err(describe_bus)?
+                .internal_executor(false)
+                .build()
+                .await
+                .map_err(describe_bus)?;
+            let executor = conn.executor().clone();
+            let ticking = std::pin::pin!(async {
+                loop {
+                    executor.tick().await;
+                }
+            });
+            let reading = std::pin::pin!(read(&conn, accounts));
+            match select(reading, ticking).await {
+                Either::Left((values, _)) => values,
+                Either::Right((never, _)) => never,
+            }
+        }
+
+        async fn read(
+            conn: &zbus::Connection,
+            accounts: &[String],
+        ) -> Result<Option<Vec<Option<Secret>>>, String> {
+            introduce(conn).await;
+            let open = async {
+                let reply = conn
+                    .call_method(
+                        Some(DEST),
+                        PATH,
+                        Some(IFACE),
+                        "OpenSession",
+                        &("plain", Value::from("")),
+                    )
+                    .await?;
+                reply.body().deserialize::<(OwnedValue, OwnedObjectPath)>()
+            };
+            let searches = try_join_all(accounts.iter().map(|account| async move {
+                let reply = conn
+                    .call_method(
+                        Some(DEST),
+                        PATH,
+                        Some(IFACE),
+                        "SearchItems",
+                        &(attributes(account),),
+                    )
+                    .await?;
+                reply
+                    .body()
+                    .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
+            }));
+            let ((_, session), found) = try_join(open, searches).await.map_err(describe_bus)?;
+            if found.iter().any(|(_, locked)| !locked.is_empty()) {
+                return Ok(None);
+            }
+            let paths: Vec<Option<OwnedObjectPath>> = found
+                .into_iter()
+                .map(|(unlocked, _)| unlocked.into_iter().next())
+                .collect();
+
+            let wanted: Vec<&OwnedObjectPath> = paths.iter().flatten().collect();
+            let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = if wanted.is_empty() {
+                HashMap::new()
+            } else {
+                conn.call_method(
+                    Some(DEST),
+                    PATH,
+                    Some(IFACE),
+                    "GetSecrets",
+                    &(wanted, &session),
+                )
+                .await
+                .and_then(|m| m.body().deserialize())
+                .map_err(describe_bus)?
+            };
+            let values: Result<Vec<_>, String> = accounts
+                .iter()
+                .zip(&paths)
+                .map(
+                    |(account, path)| match path.as_ref().and_then(|p| secrets.get(p)) {
+                        Some((_, _, value, _)) => to_secret(account, value).map(Some),
+                        None => Ok(None),
+                    },
+                )
+                .collect();
+            for (_, _, value, _) in secrets.values_mut() {
+                value.zeroize();
+            }
+            values.map(Some)
+        }
     }
 
     pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
