@@ -353,6 +353,35 @@ impl PrivateKeyring {
             .is_ok_and(|o| o.stdout == b"probe-value")
     }
 
+    /// Locks the login collection, as the user's "lock keyring" would.
+    fn lock(&self) {
+        const DEST: &str = "org.freedesktop.secrets";
+        const PATH: &str = "/org/freedesktop/secrets";
+        let bus = zbus::blocking::connection::Builder::address(self.address.as_str())
+            .and_then(|b| b.build())
+            .expect("connecting to the private bus");
+        // Introduced first, as `stack` does, or the daemon may abort (src/vault/keychain.rs).
+        bus.call_method(
+            Some(DEST),
+            PATH,
+            Some("org.freedesktop.DBus.Properties"),
+            "Get",
+            &("org.freedesktop.Secret.Service", "Collections"),
+        )
+        .expect("reading the service's collections");
+        let login = zbus::zvariant::ObjectPath::from_static_str_unchecked(
+            "/org/freedesktop/secrets/collection/login",
+        );
+        bus.call_method(
+            Some(DEST),
+            PATH,
+            Some("org.freedesktop.Secret.Service"),
+            "Lock",
+            &(vec![login],),
+        )
+        .expect("locking the login collection");
+    }
+
     /// SIGKILL to the keyring daemon: the Secret Service vanishes from the bus.
     fn kill_keyring(&mut self) {
         if let Some(mut child) = self.keyring.take() {
@@ -391,6 +420,26 @@ fn a_secret_service_that_stops_mid_run_fails_closed() {
     );
     assert_doctor_unreachable(&env, "unavailable");
     assert_writes_change_nothing(&env, &before);
+}
+
+/// A keyring the user locked: without a display to ask for its password on, the unlock
+/// prompt cannot be shown, and `stack exec` must refuse to start the command.
+#[test]
+fn a_locked_keyring_without_a_prompt_fails_closed() {
+    require_keyring();
+    let keyring = PrivateKeyring::start();
+    let env = TestEnv::new().env_var("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
+    seed_project(&env, &unique_project("locked"), None);
+    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    run(&mut env.stack(&["exec", "--", "true"])).assert_code(0);
+
+    keyring.lock();
+    let out = assert_exec_fails_closed(&env, "keyring locked");
+    assert!(
+        out.stderr()
+            .contains("keychain vault is unavailable: the unlock prompt was dismissed"),
+        "{out:?}"
+    );
 }
 
 /// gnome-keyring 42 registers a new client in an idle callback that the client's first
