@@ -1,8 +1,9 @@
 //! Faults (issue 6): what `stack` does when the world misbehaves, with real parts only.
 //!
 //! * a provider that accepts connections and never answers;
-//! * a Secret Service that dies mid-run (a private dbus-daemon and gnome-keyring of this
-//!   test's own, never the shared one the other tests use);
+//! * a Secret Service that dies mid-run, or that the user locked (a private dbus-daemon and
+//!   gnome-keyring of the test's own, never the shared one the other tests use), and the
+//!   call order that keeps gnome-keyring 42 from aborting under concurrent clients;
 //! * an OpenBao server that is sealed, then stopped;
 //! * a full disk while each project file is written (a real tmpfs, or `prlimit --fsize`
 //!   where mounting is not permitted);
