@@ -128,9 +128,13 @@ mod backend {
     /// A plain (unencrypted) session: the bus is the user's own, and the Diffie-Hellman
     /// session costs ~10 ms on every `stack exec` for no protection (SECURITY.md).
     fn connect() -> Result<SecretService<'static>, String> {
-        let bus = zbus::blocking::Connection::session().map_err(describe_bus)?;
+        let bus = zbus::blocking::Connection::session().map_err(no_bus)?;
         async_io::block_on(introduce(bus.inner()));
         SecretService::connect_with_existing(EncryptionType::Plain, bus).map_err(describe)
+    }
+
+    fn no_bus(e: zbus::Error) -> String {
+        format!("cannot connect to the session bus: {e}")
     }
 
     fn describe_bus(e: zbus::Error) -> String {
@@ -139,9 +143,6 @@ mod backend {
                 if name.as_str() == "org.freedesktop.DBus.Error.ServiceUnknown" =>
             {
                 describe(SsError::Unavailable)
-            }
-            zbus::Error::InputOutput(_) | zbus::Error::Address(_) | zbus::Error::Handshake(_) => {
-                format!("no session bus to reach the Secret Service on ({e})")
             }
             other => other.to_string(),
         }
@@ -230,7 +231,7 @@ mod backend {
         use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
         use zeroize::Zeroize;
 
-        use super::{DEST, PATH, attributes, describe_bus, introduce, to_secret};
+        use super::{DEST, PATH, attributes, describe_bus, introduce, no_bus, to_secret};
         use crate::secret::Secret;
 
         const IFACE: &str = "org.freedesktop.Secret.Service";
@@ -241,11 +242,11 @@ mod backend {
         /// The values, or `None` when some item is locked.
         pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
             let conn = zbus::connection::Builder::session()
-                .map_err(describe_bus)?
+                .map_err(no_bus)?
                 .internal_executor(false)
                 .build()
                 .await
-                .map_err(describe_bus)?;
+                .map_err(no_bus)?;
             let executor = conn.executor().clone();
             let ticking = std::pin::pin!(async {
                 loop {
