@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, Provider, Stage};
 use crate::dotenv::{self, DotEnv, Line};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::fsutil::{
     ProjectLock, Write, put_back, read_optional, remove_stale_temps, write_all_or_none,
 };
@@ -798,7 +798,8 @@ pub struct ServiceReport {
     pub status: Status,
     /// The reason for the status, then any further warnings.
     pub details: Vec<String>,
-    pub slots: Vec<(String, bool)>,
+    /// Each slot and whether the vault holds it (`None`: the vault could not be read).
+    pub slots: Vec<(String, Option<bool>)>,
     /// Slots a fix must ask for again (missing or rejected).
     pub to_fix: Vec<String>,
     /// Whether `.env` or `.mcp.json` need repairing.
@@ -811,6 +812,9 @@ pub struct Report {
     pub root: PathBuf,
     pub project: String,
     pub services: Vec<ServiceReport>,
+    /// Why the vault could not be read, when it could not: every service that needed it is
+    /// then `unreachable`.
+    pub vault_error: Option<Error>,
 }
 
 impl Report {
@@ -852,7 +856,13 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
                 .map(|s| Key::new(&config.stack.project, env, s))
         })
         .collect();
-    let mut values = vault.get(&keys)?.into_iter();
+    // An unreachable vault is a finding about every service, not the end of the report
+    // (contract §6: `doctor --json` prints one object).
+    let (mut values, vault_error) = match vault.get(&keys) {
+        Ok(values) => (values.into_iter(), None),
+        Err(e) if e.kind == Kind::Unavailable => (Vec::new().into_iter(), Some(e)),
+        Err(e) => return Err(e),
+    };
 
     let mut reports = Vec::new();
     let mut pending = Vec::new();
@@ -873,11 +883,11 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
             details: Vec::new(),
             slots: stored
                 .iter()
-                .map(|(s, v)| (s.clone(), v.is_some()))
+                .map(|(s, v)| (s.clone(), vault_error.is_none().then_some(v.is_some())))
                 .collect(),
             to_fix: stored
                 .iter()
-                .filter(|(_, v)| v.is_none())
+                .filter(|(_, v)| v.is_none() && vault_error.is_none())
                 .map(|(s, _)| s.clone())
                 .collect(),
             files_stale: false,
@@ -899,6 +909,9 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
                 "not added for environment {env}: run `stack add {} --env {env}`",
                 provider.name
             ));
+        } else if let Some(e) = &vault_error {
+            report.status = Status::Unreachable;
+            report.details.push(e.message.clone());
         } else if !report.to_fix.is_empty() {
             report.status = Status::Missing;
             report.details.push(format!(
@@ -962,6 +975,7 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
         root,
         project: config.stack.project,
         services: reports,
+        vault_error,
     })
 }
 

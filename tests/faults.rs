@@ -131,12 +131,22 @@ fn assert_doctor_unreachable(env: &TestEnv, needle: &str) {
     for wrong in ["missing", "invalid"] {
         assert!(!text.contains(wrong), "doctor says {wrong}\n{out:?}");
     }
+    // Contract §6: still one JSON object, each service unreachable, and no slot claimed
+    // present or absent, since the vault could not say.
     let out = run(&mut env.stack(&["doctor", "--json"]));
     out.assert_code(3);
-    if !out.stdout().trim().is_empty() {
-        let doc: serde_json::Value = serde_json::from_str(&out.stdout()).expect("doctor JSON");
-        for s in doc["services"].as_array().expect("services") {
-            assert_eq!(s["status"], "unreachable", "{out:?}");
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout()).expect("doctor JSON");
+    assert_eq!(doc["ok"], false, "{out:?}");
+    let services = doc["services"].as_array().expect("services");
+    assert!(!services.is_empty(), "{out:?}");
+    for s in services {
+        assert_eq!(s["status"], "unreachable", "{out:?}");
+        assert!(
+            s["detail"].as_str().unwrap().contains(needle),
+            "{needle:?}: {out:?}"
+        );
+        for slot in s["slots"].as_array().expect("slots") {
+            assert_eq!(slot["present"], serde_json::Value::Null, "{out:?}");
         }
     }
 }

@@ -37,6 +37,14 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         })
     };
     let mut report = check()?;
+    if let Some(e) = report.vault_error.take() {
+        // Nothing to check or fix without the vault: say why on stderr (exit 3), after
+        // the one JSON object the contract promises to a script.
+        if args.json {
+            print_json(ctx, &report, env, vault.kind().as_str());
+        }
+        return Err(e);
+    }
     if args.fix {
         let mut fixed_any = false;
         for service in &report.services {
