@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (CI runs it via .ci/run).
-#   install deps -> fmt check -> clippy -> build -> tests in a private keyring.
+#   install deps -> fmt check -> clippy (both workspaces) -> fuzz briefly -> build ->
+#   tests in a private keyring.
 # Extra arguments go to the test runner, e.g. `scripts/test.sh keyring`.
 # Works headless: CI=true, no stdin.
 set -euo pipefail
@@ -15,11 +16,14 @@ if [[ -f Cargo.lock ]]; then
   locked=(--locked)
 fi
 
+# fuzz/ is its own workspace (cargo-fuzz wants that): it is formatted and linted too.
 echo "==> cargo fmt --check" >&2
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check
 
 echo "==> cargo clippy" >&2
 cargo clippy --all-targets "${locked[@]}" -- -D warnings
+cargo clippy --manifest-path fuzz/Cargo.toml --all-targets "${locked[@]}" -- -D warnings
 
 # Each cargo-fuzz target in fuzz/ for a few seconds, on stable (see scripts/fuzz.sh, which
 # installs cargo-fuzz when missing); a crash fails the run and names the input it saved.
