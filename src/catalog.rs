@@ -321,25 +321,28 @@ impl Provider {
         self.slots.iter().filter(|s| s.generate.is_none())
     }
 
-    fn validate(&self, stem: &str) -> Result<(), String> {
+    fn validate(&self, stem: &str) -> Result<(), Invalid> {
+        use Seg::{Idx, Key};
         if self.name != stem {
-            return Err(format!("name {:?} differs from the file name", self.name));
+            let why = format!("name {:?} differs from the file name", self.name);
+            return Err(Invalid::at(why, &[Key("name")]));
         }
         let mut seen = HashSet::new();
-        for slot in &self.slots {
+        for (i, slot) in self.slots.iter().enumerate() {
+            let at = |key| [Key("slots"), Idx(i), Key(key)];
             if !is_env_name(&slot.name) || !seen.insert(slot.name.as_str()) {
-                return Err(format!(
-                    "slot {:?} is not a unique variable name",
-                    slot.name
-                ));
+                let why = format!("slot {:?} is not a unique variable name", slot.name);
+                return Err(Invalid::at(why, &at("name")));
             }
-            let re = regex_lite::Regex::new(&slot.format)
-                .map_err(|e| format!("slot {}: bad format: {e}", slot.name))?;
+            let re = regex_lite::Regex::new(&slot.format).map_err(|e| {
+                Invalid::at(
+                    format!("slot {}: bad format: {e}", slot.name),
+                    &at("format"),
+                )
+            })?;
             if !re.is_match(&slot.example) {
-                return Err(format!(
-                    "slot {}: the example does not match the format",
-                    slot.name
-                ));
+                let why = format!("slot {}: the example does not match the format", slot.name);
+                return Err(Invalid::at(why, &at("example")));
             }
             let _ = slot.compiled.set(re);
         }
@@ -348,50 +351,71 @@ impl Provider {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            return Err(format!(
+            let why = format!(
                 "name {:?} is not lowercase letters, digits and '-'",
                 self.name
-            ));
+            );
+            return Err(Invalid::at(why, &[Key("name")]));
         }
         if !CATEGORIES.contains(&self.category.as_str()) {
-            return Err(format!("unknown category {:?}", self.category));
+            let why = format!("unknown category {:?}", self.category);
+            return Err(Invalid::at(why, &[Key("category")]));
         }
         if self.unverified.is_some() != self.verify.is_empty() {
-            return Err("give either [[verify]] requests or `unverified`, not both".into());
+            let why = "give either [[verify]] requests or `unverified`, not both";
+            return Err(Invalid::at(why, &[Key("unverified")]));
         }
-        let bases = std::iter::once(self.api_base.as_str())
-            .chain(self.api_base_when.iter().map(|w| w.base.as_str()));
-        for base in bases {
-            self.check_public_template(base, "api_base")?;
-            // With its slots filled by their examples, the base must be https.
-            let examples = self.examples();
-            check_base_url(&fill(base, &examples, str::to_string))?;
+        let examples = self.examples();
+        let bases = std::iter::once((self.api_base.as_str(), vec![Key("api_base")])).chain(
+            self.api_base_when.iter().enumerate().map(|(j, w)| {
+                (
+                    w.base.as_str(),
+                    vec![Key("api_base_when"), Idx(j), Key("base")],
+                )
+            }),
+        );
+        for (base, at) in bases {
+            self.check_public_template(base, "api_base")
+                // With its slots filled by their examples, the base must be https.
+                .and_then(|()| check_base_url(&fill(base, &examples, str::to_string)))
+                .map_err(|why| Invalid::at(why, &at))?;
         }
-        for w in &self.api_base_when {
+        for (j, w) in self.api_base_when.iter().enumerate() {
             if self.slot(&w.slot).is_none() {
-                return Err(format!("api_base_when names unknown slot {}", w.slot));
+                let why = format!("api_base_when names unknown slot {}", w.slot);
+                return Err(Invalid::at(
+                    why,
+                    &[Key("api_base_when"), Idx(j), Key("slot")],
+                ));
             }
         }
-        for check in &self.verify {
+        for (i, check) in self.verify.iter().enumerate() {
+            let at = |key| [Key("verify"), Idx(i), Key(key)];
             if self.slot(&check.slot).is_none() {
-                return Err(format!("verify names unknown slot {}", check.slot));
+                let why = format!("verify names unknown slot {}", check.slot);
+                return Err(Invalid::at(why, &at("slot")));
             }
             if let Some(bearer) = &check.bearer
                 && self.slot(bearer).is_none()
             {
-                return Err(format!("verify: bearer names unknown slot {bearer}"));
+                let why = format!("verify: bearer names unknown slot {bearer}");
+                return Err(Invalid::at(why, &at("bearer")));
             }
-            self.check_public_template(&check.path, "verify path")?;
+            self.check_public_template(&check.path, "verify path")
+                .map_err(|why| Invalid::at(why, &at("path")))?;
             for name in check.needs() {
                 if self.slot(name).is_none() {
-                    return Err(format!("verify uses unknown slot {name}"));
+                    let why = format!("verify uses unknown slot {name}");
+                    return Err(Invalid::at(why, &[Key("verify"), Idx(i)]));
                 }
             }
             if check.bearer.is_some() && check.basic.is_some() {
-                return Err("verify: bearer and basic exclude each other".into());
+                let why = "verify: bearer and basic exclude each other";
+                return Err(Invalid::at(why, &at("basic")));
             }
             if check.form.is_some() && check.json.is_some() {
-                return Err("verify: form and json bodies exclude each other".into());
+                let why = "verify: form and json bodies exclude each other";
+                return Err(Invalid::at(why, &at("json")));
             }
         }
         Ok(())
@@ -623,14 +647,54 @@ impl Catalog {
 }
 
 /// Parses and validates one manifest; `file` names it in errors, `stem` is its file name
-/// without `.toml`.
+/// without `.toml`. Both kinds of error name the line and column.
 pub fn parse(file: &str, stem: &str, text: &str) -> Result<Provider> {
     let provider: Provider = toml::from_str(text)
         .map_err(|e| crate::fsutil::malformed(file, text, e.span(), e.message()))?;
     provider
         .validate(stem)
-        .map_err(|why| Error::usage(format!("{file}: {why}")))?;
+        .map_err(|e| crate::fsutil::malformed(file, text, e.locate(text), &e.why))?;
     Ok(provider)
+}
+
+/// A manifest that parses but says something impossible, and where it says it.
+struct Invalid {
+    why: String,
+    /// The key path of the offending value, such as `slots[2].format`.
+    at: Vec<Seg>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg {
+    Key(&'static str),
+    Idx(usize),
+}
+
+impl Invalid {
+    fn at(why: impl Into<String>, at: &[Seg]) -> Self {
+        Invalid {
+            why: why.into(),
+            at: at.to_vec(),
+        }
+    }
+
+    /// The span of the deepest part of the key path the text has (a value left to its
+    /// default has none, so its table stands in).
+    fn locate(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let doc = toml_edit::Document::parse(text).ok()?;
+        let mut item = doc.as_item();
+        let mut span = None;
+        for seg in &self.at {
+            let next = match *seg {
+                Seg::Key(key) => item.get(key),
+                Seg::Idx(i) => item.get(i),
+            };
+            let Some(next) = next else { break };
+            item = next;
+            span = item.span().or(span);
+        }
+        span
+    }
 }
 
 #[cfg(test)]
@@ -668,15 +732,52 @@ mod tests {
     }
 
     #[test]
-    fn a_secret_in_a_verification_url_is_refused() {
+    fn a_secret_in_a_verification_url_is_refused_at_its_line_and_column() {
         let text = BUILTIN.iter().find(|(n, _)| *n == "workos").unwrap().1;
         let bad = text.replace("/sso/jwks/{WORKOS_CLIENT_ID}", "/x/{WORKOS_API_KEY}");
         let err = parse("providers/workos.toml", "workos", &bad).unwrap_err();
-        assert!(
-            err.message.contains("secret slot WORKOS_API_KEY"),
-            "{}",
-            err.message
+        let (line, col) = position_of(&bad, "\"/x/{WORKOS_API_KEY}\"");
+        assert_eq!(
+            err.message,
+            format!(
+                "providers/workos.toml:{line}:{col}: verify path holds secret slot WORKOS_API_KEY"
+            )
         );
+    }
+
+    /// 1-based line and column of the first `needle` in `text`.
+    fn position_of(text: &str, needle: &str) -> (usize, usize) {
+        let at = text.find(needle).expect("needle in text");
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        (text[..at].matches('\n').count() + 1, at - line_start + 1)
+    }
+
+    #[test]
+    fn impossible_values_are_named_with_their_line_and_column() {
+        let text = BUILTIN.iter().find(|(n, _)| *n == "workos").unwrap().1;
+        for (from, to, needle, why) in [
+            (
+                "category = \"auth\"",
+                "category = \"authn\"",
+                "\"authn\"",
+                "unknown category \"authn\"",
+            ),
+            (
+                "name = \"WORKOS_CLIENT_ID\"",
+                "name = \"WORKOS_API_KEY\"",
+                "\"WORKOS_API_KEY\"\nlabel = \"client ID",
+                "slot \"WORKOS_API_KEY\" is not a unique variable name",
+            ),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let bad = text.replacen(from, to, 1);
+            let err = parse("providers/workos.toml", "workos", &bad).unwrap_err();
+            let (line, col) = position_of(&bad, needle);
+            assert_eq!(
+                err.message,
+                format!("providers/workos.toml:{line}:{col}: {why}")
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Provider manifests: parsing any text never panics; a refusal names the file, and the
 //! line and column when the text is not a manifest's TOML (bad syntax, a missing or unknown
-//! field, a wrong type); an accepted manifest keeps its promises (every example matches its
+//! field, a wrong type; impossible values are located too, unless what is wrong is an
+//! absence, which has no position); an accepted manifest keeps its promises (every example matches its
 //! format, the API base is https with the examples filled in).
 
 #![no_main]
@@ -22,8 +23,8 @@ fuzz_target!(|text: &str| {
         Ok(provider) => provider,
         Err(e) => {
             assert!(e.message.starts_with(FILE), "{}", e.message);
-            // Only the checks after reading (a bad regex, a base that is not https) have
-            // no position to give.
+            // Checks after reading locate the value they refuse, except an absence (no
+            // `unverified` and no `[[verify]]`); only reading errors are asserted here.
             if toml::from_str::<catalog::Provider>(text).is_err() {
                 assert!(
                     stack_fuzz::names_position(&e.message, FILE),
