@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 pub const FILE: &str = ".env";
 
@@ -40,7 +43,8 @@ fn is_key(key: &str) -> bool {
 /// literal, double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`, `\'` and may span
 /// lines, unquoted values are trimmed and end at ` #`. No `$VAR` expansion. Stricter than
 /// [`DotEnv::parse`] (which only edits lines): text after a closing quote is an error.
-pub fn read(path: &Path, text: &str) -> Result<Vec<(String, String)>> {
+/// Values come back as [`Secret`]s: an env file is where plaintext credentials live.
+pub fn read(path: &Path, text: &str) -> Result<Vec<(String, Secret)>> {
     // A byte-order mark (Windows editors) is not part of the first key.
     let (body, shift) = match text.strip_prefix('\u{feff}') {
         Some(body) => (body, '\u{feff}'.len_utf8()),
@@ -49,12 +53,13 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<(String, String)>> {
     let entries = scan(body).map_err(|(at, why)| malformed(path, text, at + shift, why))?;
     check_tails(path, text, &entries, shift)?;
     let mut out = Vec::with_capacity(entries.len());
-    for e in entries {
+    for mut e in entries {
         if e.value.contains('\0') {
             let why = "a value cannot hold a NUL character";
             return Err(malformed(path, text, e.range.start + shift, why));
         }
-        out.push((e.key, e.value));
+        // Moves the buffer itself: no copy is left behind unwiped.
+        out.push((e.key, Secret::new(std::mem::take(&mut *e.value))));
     }
     Ok(out)
 }
@@ -84,7 +89,8 @@ fn malformed(path: &Path, text: &str, at: usize, why: &str) -> Error {
 /// One `KEY=value` assignment: where it sits and its unquoted value.
 struct Entry {
     key: String,
-    value: String,
+    /// Wiped on drop: it may be a plaintext credential.
+    value: Zeroizing<String>,
     /// Byte range of the whole entry, including its line ending(s).
     range: std::ops::Range<usize>,
     /// What stands before the key (indentation, `export `) and after the value (a
@@ -122,8 +128,8 @@ impl DotEnv {
     pub fn get(&self, key: &str) -> Line {
         match self.entries.iter().rev().find(|e| e.key == key) {
             None => Line::Absent,
-            Some(e) if e.value.starts_with("stack://") => Line::Reference(e.value.clone()),
-            Some(e) => Line::Plain(e.value.clone()),
+            Some(e) if e.value.starts_with("stack://") => Line::Reference(e.value.to_string()),
+            Some(e) => Line::Plain(e.value.to_string()),
         }
     }
 
@@ -147,12 +153,12 @@ impl DotEnv {
             return true;
         };
         let entry = &self.entries[idx];
-        let replace = entry.value == reference
+        let replace = *entry.value == reference
             || entry.value.is_empty()
             || entry.value.starts_with("stack://")
             || stored == Some(entry.value.as_str())
             || replace_plain;
-        if !replace || entry.value == reference {
+        if !replace || *entry.value == reference {
             return false;
         }
         let old = &self.text[entry.range.clone()];
@@ -181,7 +187,7 @@ impl DotEnv {
         let Some(entry) = self
             .entries
             .iter()
-            .find(|e| e.key == key && e.value == reference)
+            .find(|e| e.key == key && *e.value == reference)
         else {
             return false;
         };
@@ -291,7 +297,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
         };
         entries.push(Entry {
             key: key.to_string(),
-            value,
+            value: Zeroizing::new(value),
             range: pos..end,
             prefix: text[pos..key_start].to_string(),
             tail,
@@ -417,7 +423,11 @@ mod tests {
     }
 
     fn read_ok(text: &str) -> Vec<(String, String)> {
-        read(Path::new(".env.test"), text).unwrap()
+        read(Path::new(".env.test"), text)
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k, v.expose().to_string()))
+            .collect()
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

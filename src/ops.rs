@@ -416,7 +416,7 @@ fn environment_with(
     for file in env_files {
         let text = read_env_file(&start.join(file), file)?;
         for (key, value) in dotenv::read(file, &text)? {
-            vars.insert(key, Secret::new(value));
+            vars.insert(key, value);
         }
     }
     for (key, value) in inherited {
@@ -480,15 +480,18 @@ fn environment_with(
 }
 
 /// Reads an `--env-file`; `shown` is the path as the user gave it.
-fn read_env_file(path: &Path, shown: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        let not_found = e.kind() == std::io::ErrorKind::NotFound;
-        let mut err = Error::io("read env file", shown, e);
-        if not_found {
-            err.kind = crate::Kind::Usage;
-        }
-        err
-    })
+/// The file's text, wiped on drop like the values read from it.
+fn read_env_file(path: &Path, shown: &Path) -> Result<zeroize::Zeroizing<String>> {
+    std::fs::File::open(path)
+        .and_then(crate::secret::read_to_string)
+        .map_err(|e| {
+            let not_found = e.kind() == std::io::ErrorKind::NotFound;
+            let mut err = Error::io("read env file", shown, e);
+            if not_found {
+                err.kind = crate::Kind::Usage;
+            }
+            err
+        })
 }
 
 /// The vault key a `stack://` reference in variable `name` points at.
@@ -662,8 +665,9 @@ pub fn import_plan<'a>(catalog: &'a Catalog, path: &Path, text: &str) -> Result<
     let mut plain: indexmap::IndexMap<String, Secret> = indexmap::IndexMap::new();
     for (key, value) in assignments {
         plain.shift_remove(&key);
-        if !value.is_empty() && !value.starts_with(dotenv::SCHEME) {
-            plain.insert(key, Secret::new(value));
+        let text = value.expose();
+        if !text.is_empty() && !text.starts_with(dotenv::SCHEME) {
+            plain.insert(key, value);
         }
     }
     let mut plan = ImportPlan {

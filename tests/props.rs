@@ -454,7 +454,7 @@ proptest! {
                 EnvEdit::Remove(_) => {
                     // An assignment that is exactly the reference goes, even a shadowed one.
                     let pairs = dotenv::read(path, file.render()).unwrap_or_default();
-                    let there = pairs.iter().any(|(k, v)| k == key && *v == reference);
+                    let there = pairs.iter().any(|(k, v)| k == key && v.expose() == reference);
                     let changed = file.remove_reference(key, &reference);
                     if before.is_some() {
                         prop_assert_eq!(changed, there);
@@ -482,8 +482,12 @@ proptest! {
         // edited one; and the editor reads what it wrote.
         if let Some(before) = before {
             let after = dotenv::read(path, &out).expect("an edit keeps the file readable");
-            let others = |pairs: &[(String, String)]| -> Vec<(String, String)> {
-                pairs.iter().filter(|(k, _)| !edited.contains(k.as_str())).cloned().collect()
+            let others = |pairs: &[(String, stack::Secret)]| -> Vec<(String, String)> {
+                pairs
+                    .iter()
+                    .filter(|(k, _)| !edited.contains(k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.expose().to_string()))
+                    .collect()
             };
             prop_assert_eq!(others(&after), others(&before));
         }

@@ -184,7 +184,6 @@ fn an_injected_variable_is_wiped_when_the_command_is_dropped() {
 }
 
 #[test]
-#[ignore = "dotenv::read returns plain Strings (src/dotenv.rs)"]
 fn env_file_values_are_wiped_when_dropped() {
     let n = leaks(|| {
         let text = with_marker("WORKOS_API_KEY=", "\n");

@@ -67,11 +67,15 @@ fuzz_target!(|data: &[u8]| {
     // What the editor sees is what the reader reads: the last assignment of each key.
     if let Ok(pairs) = &read {
         for key in KEYS {
-            let last = pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
+            let last = pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.expose());
             let want = match last {
                 None => Line::Absent,
-                Some(v) if v.starts_with(dotenv::SCHEME) => Line::Reference(v.clone()),
-                Some(v) => Line::Plain(v.clone()),
+                Some(v) if v.starts_with(dotenv::SCHEME) => Line::Reference(v.to_string()),
+                Some(v) => Line::Plain(v.to_string()),
             };
             assert_eq!(file.get(key), want, "{key}");
         }
@@ -134,8 +138,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         // The reader sees the same assignments, but for the edited one.
-        let others = |p: &[(String, String)]| -> Vec<(String, String)> {
-            p.iter().filter(|(k, _)| k != key).cloned().collect()
+        let others = |p: &[(String, stack::Secret)]| -> Vec<(String, String)> {
+            p.iter()
+                .filter(|(k, _)| k != key)
+                .map(|(k, v)| (k.clone(), v.expose().to_string()))
+                .collect()
         };
         match (pairs, dotenv::read(path, &after)) {
             (Some(old), Ok(new)) => {
