@@ -239,6 +239,18 @@ mod backend {
         /// `(session, parameters, value, content type)`, the spec's `Secret` struct.
         type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
 
+        async fn call<B>(
+            conn: &zbus::Connection,
+            method: &str,
+            body: &B,
+        ) -> zbus::Result<zbus::Message>
+        where
+            B: serde::Serialize + zbus::zvariant::DynamicType,
+        {
+            conn.call_method(Some(DEST), PATH, Some(IFACE), method, body)
+                .await
+        }
+
         /// The values, or `None` when some item is locked.
         pub async fn get(accounts: &[String]) -> Result<Option<Vec<Option<Secret>>>, String> {
             let conn = zbus::connection::Builder::session()
@@ -266,27 +278,11 @@ mod backend {
         ) -> Result<Option<Vec<Option<Secret>>>, String> {
             introduce(conn).await;
             let open = async {
-                let reply = conn
-                    .call_method(
-                        Some(DEST),
-                        PATH,
-                        Some(IFACE),
-                        "OpenSession",
-                        &("plain", Value::from("")),
-                    )
-                    .await?;
+                let reply = call(conn, "OpenSession", &("plain", Value::from(""))).await?;
                 reply.body().deserialize::<(OwnedValue, OwnedObjectPath)>()
             };
             let searches = try_join_all(accounts.iter().map(|account| async move {
-                let reply = conn
-                    .call_method(
-                        Some(DEST),
-                        PATH,
-                        Some(IFACE),
-                        "SearchItems",
-                        &(attributes(account),),
-                    )
-                    .await?;
+                let reply = call(conn, "SearchItems", &(attributes(account),)).await?;
                 reply
                     .body()
                     .deserialize::<(Vec<OwnedObjectPath>, Vec<OwnedObjectPath>)>()
@@ -304,16 +300,10 @@ mod backend {
             let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = if wanted.is_empty() {
                 HashMap::new()
             } else {
-                conn.call_method(
-                    Some(DEST),
-                    PATH,
-                    Some(IFACE),
-                    "GetSecrets",
-                    &(wanted, &session),
-                )
-                .await
-                .and_then(|m| m.body().deserialize())
-                .map_err(describe_bus)?
+                call(conn, "GetSecrets", &(wanted, &session))
+                    .await
+                    .and_then(|m| m.body().deserialize())
+                    .map_err(describe_bus)?
             };
             let values: Result<Vec<_>, String> = accounts
                 .iter()
