@@ -488,7 +488,7 @@ fn read_env_file(path: &Path, shown: &Path) -> Result<zeroize::Zeroizing<String>
             let not_found = e.kind() == std::io::ErrorKind::NotFound;
             let mut err = Error::io("read env file", shown, e);
             if not_found {
-                err.kind = crate::Kind::Usage;
+                err.kind = Kind::Usage;
             }
             err
         })
