@@ -4,6 +4,9 @@
 //! Inside is a JSON document, `{"stack_vault": 1, "slots": {"<project>/<env>/<SLOT>": "…"}}`,
 //! decrypted once per process and kept only in memory (zeroized buffers); it is never
 //! written anywhere unencrypted, not even to a temporary file.
+//!
+//! A rewrite never drops a recipient: it is encrypted again to every recipient listed in
+//! `<vault>.recipients` (as `age -R` reads it) plus the writer's own.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
@@ -170,7 +173,7 @@ impl FileVault {
             },
         };
         let bytes = if change(&mut slots) {
-            let sealed = self.encrypt(unlock, &slots)?;
+            let sealed = self.encrypt(unlock, bytes.as_deref(), &slots)?;
             self.write(&sealed)?;
             Some(sealed)
         } else {
@@ -250,19 +253,67 @@ impl FileVault {
         Ok(doc.slots)
     }
 
-    fn encrypt(&self, unlock: &Unlock, slots: &Slots) -> Result<Vec<u8>> {
+    /// Encrypts `slots` to replace `current` (the file as read under the lock, which
+    /// decrypted), never to fewer recipients than it had.
+    fn encrypt(&self, unlock: &Unlock, current: Option<&[u8]>, slots: &Slots) -> Result<Vec<u8>> {
+        let stanzas = current.map(stanzas).unwrap_or_default();
         let plain = serialize(slots)?;
         let sealed = match unlock {
-            Unlock::Identity(identity) => age::encrypt(&identity.to_public(), &plain),
+            Unlock::Identity(identity) => {
+                let recipients = self.recipients(identity, stanzas.len())?;
+                encrypt_to(recipients.iter().map(|r| r as &dyn age::Recipient), &plain)
+            }
             Unlock::Passphrase(p) => {
                 let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.expose()));
                 recipient.set_work_factor(WORK_FACTOR);
-                age::encrypt(&recipient, &plain)
+                encrypt_to(iter::once(&recipient as &dyn age::Recipient), &plain)
             }
         };
         sealed.map_err(|e| {
             Error::unavailable(format!("could not encrypt {}", self.path.display())).caused_by(&e)
         })
+    }
+
+    /// `<vault>.recipients`: who else a rewrite encrypts to.
+    fn recipients_path(&self) -> PathBuf {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".recipients");
+        PathBuf::from(name)
+    }
+
+    /// Every recipient of the recipients file, and the writer's own (listed or not, so the
+    /// writer never locks itself out). Without that file, a vault with `current_stanzas`
+    /// recipients beyond the writer is refused: an age header does not say who they are.
+    fn recipients(
+        &self,
+        identity: &age::x25519::Identity,
+        current_stanzas: usize,
+    ) -> Result<Vec<age::x25519::Recipient>> {
+        let path = self.recipients_path();
+        let mut all = vec![identity.to_public()];
+        match crate::fsutil::read_optional(&path)? {
+            Some(text) => {
+                for recipient in parse_recipients(&path, &text)? {
+                    if !all.contains(&recipient) {
+                        all.push(recipient);
+                    }
+                }
+            }
+            None if current_stanzas > 1 => {
+                return Err(Error::usage(format!(
+                    "{} is encrypted to several recipients, and stack cannot tell who the \
+                     others are: rewriting it would lock them out",
+                    self.path.display()
+                ))
+                .with_hint(format!(
+                    "list every recipient (age1…), one a line, in {}; stack encrypts to them \
+                     and to your own identity",
+                    path.display()
+                )));
+            }
+            None => {}
+        }
+        Ok(all)
     }
 
     /// Creates the file's directory, private to the user, when it is missing.
@@ -424,6 +475,55 @@ fn parse_identity(text: &str) -> Result<age::x25519::Identity> {
     })
 }
 
+/// Each recipient stanza of an age file's header (`-> <type> <args…>`, the documented
+/// text format of age-encryption.org/v1) as its words, grease stanzas left out.
+fn stanzas(bytes: &[u8]) -> Vec<Vec<&str>> {
+    bytes
+        .split(|&b| b == b'\n')
+        .skip(1) // age-encryption.org/v1
+        .take_while(|line| !line.starts_with(b"---")) // the MAC ends the header
+        .filter_map(|line| line.strip_prefix(b"-> "))
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .map(|line| line.split(' ').collect::<Vec<_>>())
+        .filter(|args| !args.first().is_some_and(|tag| tag.ends_with("-grease")))
+        .collect()
+}
+
+/// A recipients file as `age -R` reads it: one `age1…` recipient a line, `#` comments and
+/// blank lines allowed. An error names the line, never repeats it (it could be a key
+/// pasted by mistake).
+fn parse_recipients(path: &Path, text: &str) -> Result<Vec<age::x25519::Recipient>> {
+    let mut recipients = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let recipient = line.parse().map_err(|_| {
+            Error::usage(format!(
+                "{}:{}: not an age recipient",
+                path.display(),
+                number + 1
+            ))
+            .with_hint("list one X25519 recipient (age1…, as `age-keygen -y` prints) a line")
+        })?;
+        recipients.push(recipient);
+    }
+    Ok(recipients)
+}
+
+fn encrypt_to<'a>(
+    recipients: impl Iterator<Item = &'a dyn age::Recipient>,
+    plain: &[u8],
+) -> Result<Vec<u8>, age::EncryptError> {
+    let encryptor = age::Encryptor::with_recipients(recipients)?;
+    let mut sealed = Vec::with_capacity(plain.len() + 1024);
+    let mut writer = encryptor.wrap_output(&mut sealed)?;
+    writer.write_all(plain)?;
+    writer.finish()?;
+    Ok(sealed)
+}
+
 fn scrypt_identity(passphrase: &Secret) -> age::scrypt::Identity {
     let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.expose()));
     identity.set_max_work_factor(MAX_WORK_FACTOR);
@@ -504,6 +604,20 @@ mod tests {
         );
         let parsed = parse_identity(&file).unwrap();
         assert_eq!(parsed.to_public().to_string(), key.to_public().to_string());
+    }
+
+    #[test]
+    fn recipients_are_counted_from_the_header_without_grease() {
+        let a = age::x25519::Identity::generate().to_public();
+        let b = age::x25519::Identity::generate().to_public();
+        let one = encrypt_to(iter::once(&a as &dyn age::Recipient), b"{}").unwrap();
+        // The age crate adds a grease stanza to every file it makes for identities.
+        assert!(String::from_utf8_lossy(&one).contains("-grease"));
+        assert_eq!(stanzas(&one).len(), 1);
+        let two = encrypt_to([&a as &dyn age::Recipient, &b].into_iter(), b"{}").unwrap();
+        let two = stanzas(&two);
+        assert_eq!(two.len(), 2);
+        assert!(two.iter().all(|args| args[0] == "X25519"), "{two:?}");
     }
 
     #[test]
