@@ -477,3 +477,40 @@ fn a_malformed_recipients_file_is_a_usage_error_at_its_line() {
     assert!(out.stderr().contains(&at), "{out:?}");
     assert_eq!(fs::read(&vault).unwrap(), before, "the vault file changed");
 }
+
+/// The scrypt work factor (log2 N) in an age file's header.
+fn work_factor(vault: &Path) -> u8 {
+    let bytes = fs::read(vault).unwrap();
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .find_map(|l| l.strip_prefix("-> scrypt "))
+        .and_then(|args| args.split(' ').nth(1))
+        .expect("no scrypt stanza in the header")
+        .parse()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_passphrase_vault_is_never_rewritten_at_a_lower_work_factor() {
+    let (env, vault) = file_env();
+    let plain = env.root().join("empty.json");
+    fs::write(&plain, r#"{"stack_vault":1,"slots":{}}"#).unwrap();
+    // The age tool reads a passphrase only from a terminal.
+    let mut cmd = Command::new("age");
+    cmd.arg("-p").arg("-o").arg(&vault).arg(&plain);
+    let mut pty = Pty::spawn(cmd);
+    pty.expect("passphrase");
+    pty.send_line(PASSPHRASE);
+    pty.expect("passphrase");
+    pty.send_line(PASSPHRASE);
+    let (code, rest) = pty.finish();
+    assert_eq!(code, 0, "{rest}");
+    let made = work_factor(&vault);
+    assert!(made > 16, "age made the file at work factor {made}");
+
+    let env = env.env_var("STACK_VAULT_PASSPHRASE", PASSPHRASE);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    assert_eq!(work_factor(&vault), made);
+    assert_injected(&env, API_KEY);
+}

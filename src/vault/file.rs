@@ -5,8 +5,9 @@
 //! decrypted once per process and kept only in memory (zeroized buffers); it is never
 //! written anywhere unencrypted, not even to a temporary file.
 //!
-//! A rewrite never drops a recipient: it is encrypted again to every recipient listed in
-//! `<vault>.recipients` (as `age -R` reads it) plus the writer's own.
+//! A rewrite never weakens the file: it is encrypted again to every recipient listed in
+//! `<vault>.recipients` (as `age -R` reads it) plus the writer's own, or with the passphrase
+//! at no lower a work factor than the file had.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
@@ -254,7 +255,7 @@ impl FileVault {
     }
 
     /// Encrypts `slots` to replace `current` (the file as read under the lock, which
-    /// decrypted), never to fewer recipients than it had.
+    /// decrypted), never to fewer recipients nor at a lower work factor than it had.
     fn encrypt(&self, unlock: &Unlock, current: Option<&[u8]>, slots: &Slots) -> Result<Vec<u8>> {
         let stanzas = current.map(stanzas).unwrap_or_default();
         let plain = serialize(slots)?;
@@ -265,7 +266,13 @@ impl FileVault {
             }
             Unlock::Passphrase(p) => {
                 let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.expose()));
-                recipient.set_work_factor(WORK_FACTOR);
+                // `-> scrypt <salt> <log2 N>`; it decrypted, so it is at most MAX_WORK_FACTOR.
+                let current_factor = stanzas
+                    .iter()
+                    .filter(|args| args.first() == Some(&"scrypt"))
+                    .find_map(|args| args.get(2)?.parse::<u8>().ok());
+                recipient
+                    .set_work_factor(current_factor.map_or(WORK_FACTOR, |f| f.max(WORK_FACTOR)));
                 encrypt_to(iter::once(&recipient as &dyn age::Recipient), &plain)
             }
         };
