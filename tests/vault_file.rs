@@ -514,3 +514,24 @@ fn a_passphrase_vault_is_never_rewritten_at_a_lower_work_factor() {
     assert_eq!(work_factor(&vault), made);
     assert_injected(&env, API_KEY);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_vault_is_refused_and_left_as_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, vault) = file_env();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    fs::set_permissions(&vault, fs::Permissions::from_mode(0o400)).unwrap();
+    let before = fs::read(&vault).unwrap();
+
+    let out = run(&mut add(&env, "prod", API_KEY_LIVE));
+    out.assert_code(2);
+    let named = format!("{} is read-only", vault.display());
+    assert!(out.stderr().contains(&named), "{out:?}");
+    assert_eq!(fs::read(&vault).unwrap(), before, "the vault file changed");
+    assert_eq!(mode(&vault), 0o400);
+    // Reading it still works.
+    assert_injected(&env, API_KEY);
+}

@@ -7,7 +7,7 @@
 //!
 //! A rewrite never weakens the file: it is encrypted again to every recipient listed in
 //! `<vault>.recipients` (as `age -R` reads it) plus the writer's own, or with the passphrase
-//! at no lower a work factor than the file had.
+//! at no lower a work factor than the file had. A file its owner may not write is refused.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
@@ -174,6 +174,7 @@ impl FileVault {
             },
         };
         let bytes = if change(&mut slots) {
+            self.refuse_read_only()?;
             let sealed = self.encrypt(unlock, bytes.as_deref(), &slots)?;
             self.write(&sealed)?;
             Some(sealed)
@@ -321,6 +322,26 @@ impl FileVault {
             None => {}
         }
         Ok(all)
+    }
+
+    /// A file its owner may not write is left as it is, not replaced by a writable one.
+    fn refuse_read_only(&self) -> Result<()> {
+        let meta = match fs::metadata(&self.path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io("read", &self.path, e)),
+        };
+        #[cfg(unix)]
+        let read_only = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o200 == 0;
+        #[cfg(not(unix))]
+        let read_only = meta.permissions().readonly();
+        if read_only {
+            return Err(
+                Error::usage(format!("{} is read-only", self.path.display()))
+                    .with_hint("make it writable (`chmod u+w`) for stack to change it"),
+            );
+        }
+        Ok(())
     }
 
     /// Creates the file's directory, private to the user, when it is missing.
