@@ -535,3 +535,27 @@ fn a_read_only_vault_is_refused_and_left_as_it_is() {
     // Reading it still works.
     assert_injected(&env, API_KEY);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_default_vault_directory_is_tightened_but_a_chosen_one_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    let default_dir = env.home().join(".local/share/stack");
+    fs::create_dir_all(&default_dir).unwrap();
+    fs::set_permissions(&default_dir, fs::Permissions::from_mode(0o755)).unwrap();
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    assert_eq!(mode(&default_dir), 0o700);
+    assert_eq!(mode(&default_dir.join("vault.age")), 0o600);
+
+    // A directory the user chose (a committed `.stack/`) keeps its mode; the file is private.
+    let chosen = env.path(".stack");
+    fs::create_dir(&chosen).unwrap();
+    fs::set_permissions(&chosen, fs::Permissions::from_mode(0o755)).unwrap();
+    let vault = chosen.join("vault.age");
+    run(add(&env, "prod", API_KEY_LIVE).env("STACK_VAULT_FILE", &vault)).assert_code(0);
+    assert_eq!(mode(&chosen), 0o755);
+    assert_eq!(mode(&vault), 0o600);
+}

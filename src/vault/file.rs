@@ -46,6 +46,9 @@ const DOCUMENT_VERSION: u32 = 1;
 
 pub struct FileVault {
     path: PathBuf,
+    /// Whether the file lives in stack's own data directory, which is kept `0700`; a
+    /// directory the user chose (a committed `.stack/`) keeps the mode it has.
+    own_dir: bool,
     ask: Box<dyn Ask>,
     /// What unlocks the file: from the environment at once, or a prompt at first need.
     unlock: OnceCell<Unlock>,
@@ -94,7 +97,9 @@ impl FileVault {
     /// Reads the path and what unlocks it from the environment. Without an identity, a
     /// passphrase or a terminal to ask on, fails now, before anything is read.
     pub fn new(ask: Box<dyn Ask>) -> Result<FileVault> {
-        let path = match env_value("STACK_VAULT_FILE") {
+        let chosen = env_value("STACK_VAULT_FILE");
+        let own_dir = chosen.is_none();
+        let path = match chosen {
             Some(p) => std::path::absolute(p.as_str())
                 .map_err(|e| Error::usage("STACK_VAULT_FILE is not a usable path").caused_by(&e))?,
             None => crate::data_dir()
@@ -114,6 +119,7 @@ impl FileVault {
         }
         Ok(FileVault {
             path,
+            own_dir,
             ask,
             unlock,
             loaded: RefCell::new(None),
@@ -344,7 +350,8 @@ impl FileVault {
         Ok(())
     }
 
-    /// Creates the file's directory, private to the user, when it is missing.
+    /// Creates the file's directory, private to the user, when it is missing; stack's own
+    /// data directory is made private when it is not.
     fn make_parent(&self) -> Result<()> {
         let Some(dir) = self.path.parent() else {
             return Ok(());
@@ -355,7 +362,11 @@ impl FileVault {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder
             .create(dir)
-            .map_err(|e| Error::io("create the directory", dir, e))
+            .map_err(|e| Error::io("create the directory", dir, e))?;
+        if self.own_dir {
+            make_private(dir)?;
+        }
+        Ok(())
     }
 
     /// The exclusive lock on the sidecar `<path>.lock`, released when dropped.
@@ -501,6 +512,25 @@ fn parse_identity(text: &str) -> Result<age::x25519::Identity> {
         Error::usage("STACK_AGE_IDENTITY is not an age identity")
             .with_hint("it must be one AGE-SECRET-KEY-1… line, as made by `age-keygen`")
     })
+}
+
+/// Takes group and other access away from a directory that has any (stack's own `0700`).
+fn make_private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir)
+            .map_err(|e| Error::io("read", dir, e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io("make private", dir, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Each recipient stanza of an age file's header (`-> <type> <args…>`, the documented
