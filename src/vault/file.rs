@@ -559,11 +559,14 @@ fn parse_recipients(path: &Path, text: &str) -> Result<Vec<age::x25519::Recipien
         }
         let recipient = line.parse().map_err(|_| {
             Error::usage(format!(
-                "{}:{}: not an age recipient",
+                "{}:{}: not an age X25519 recipient",
                 path.display(),
                 number + 1
             ))
-            .with_hint("list one X25519 recipient (age1…, as `age-keygen -y` prints) a line")
+            .with_hint(
+                "list one `age1…` recipient a line, as `age-keygen -y key.txt` prints it; \
+                 SSH and plugin recipients are not supported",
+            )
         })?;
         recipients.push(recipient);
     }
