@@ -23,7 +23,12 @@ fn file_env() -> (TestEnv, PathBuf) {
 
 /// `age-keygen -o <root>/key.txt`: the key file and its `AGE-SECRET-KEY-1…` line.
 fn keygen(env: &TestEnv) -> (PathBuf, String) {
-    let key_file = env.root().join("key.txt");
+    keygen_named(env, "key.txt")
+}
+
+/// `age-keygen -o <root>/<name>`: the key file and its `AGE-SECRET-KEY-1…` line.
+fn keygen_named(env: &TestEnv, name: &str) -> (PathBuf, String) {
+    let key_file = env.root().join(name);
     let out = Command::new("age-keygen")
         .arg("-o")
         .arg(&key_file)
@@ -368,4 +373,189 @@ fn a_temporary_file_left_by_a_killed_writer_is_swept_by_the_next_write() {
     assert!(!stale.exists(), "the stale temporary file is still there");
     assert!(unrelated.exists(), "a file stack did not write was removed");
     assert!(vault.exists());
+}
+
+/// The `age1…` recipient `age-keygen` wrote in the key file's `# public key:` comment.
+fn public_key(key_file: &Path) -> String {
+    fs::read_to_string(key_file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("no public key comment in the key file")
+        .to_owned()
+}
+
+/// An empty stack vault, encrypted by the `age` tool itself with `age_args`.
+fn age_encrypt_empty_vault(env: &TestEnv, vault: &Path, age_args: &[&str]) {
+    let plain = env.root().join("empty.json");
+    fs::write(&plain, r#"{"stack_vault":1,"slots":{}}"#).unwrap();
+    let out = Command::new("age")
+        .args(age_args)
+        .arg("-o")
+        .arg(vault)
+        .arg(&plain)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running age");
+    assert!(out.status.success(), "age failed: {out:?}");
+}
+
+/// The path of the recipients file beside `vault`.
+fn recipients_file(vault: &Path) -> PathBuf {
+    let mut name = vault.as_os_str().to_owned();
+    name.push(".recipients");
+    PathBuf::from(name)
+}
+
+#[test]
+fn a_rewrite_keeps_every_recipient_of_the_recipients_file_and_the_writer() {
+    let (env, vault) = file_env();
+    let (key_a, identity_a) = keygen_named(&env, "a.txt");
+    let (key_b, _) = keygen_named(&env, "b.txt");
+    age_encrypt_empty_vault(
+        &env,
+        &vault,
+        &["-r", &public_key(&key_a), "-r", &public_key(&key_b)],
+    );
+    // As `age -R` reads it; the writer (A) is not listed, and is kept all the same.
+    fs::write(
+        recipients_file(&vault),
+        format!("# the team\n\n{}\n", public_key(&key_b)),
+    )
+    .unwrap();
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity_a);
+
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    let slot = format!("{}/dev/WORKOS_API_KEY", env.project_id());
+    for key_file in [&key_a, &key_b] {
+        let doc = age_decrypt(key_file, &vault);
+        assert_eq!(doc["slots"][&slot], API_KEY, "{doc:#}");
+        assert_eq!(doc["slots"].as_object().unwrap().len(), 2, "{doc:#}");
+    }
+}
+
+#[test]
+fn a_vault_for_several_recipients_without_a_recipients_file_is_not_rewritten() {
+    let (env, vault) = file_env();
+    let (key_a, identity_a) = keygen_named(&env, "a.txt");
+    let (key_b, _) = keygen_named(&env, "b.txt");
+    age_encrypt_empty_vault(
+        &env,
+        &vault,
+        &["-r", &public_key(&key_a), "-r", &public_key(&key_b)],
+    );
+    let before = fs::read(&vault).unwrap();
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity_a);
+
+    let out = run(&mut add(&env, "dev", API_KEY));
+    out.assert_code(2);
+    let stderr = out.stderr();
+    assert!(stderr.contains("several recipients"), "{out:?}");
+    assert!(
+        stderr.contains(&recipients_file(&vault).display().to_string()),
+        "{out:?}"
+    );
+    assert_eq!(fs::read(&vault).unwrap(), before, "the vault file changed");
+}
+
+#[test]
+fn a_malformed_recipients_file_is_a_usage_error_at_its_line() {
+    let (env, vault) = file_env();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    let before = fs::read(&vault).unwrap();
+    fs::write(
+        recipients_file(&vault),
+        "# the team\n\nage1FAKEnotarecipient\n",
+    )
+    .unwrap();
+
+    let out = run(&mut add(&env, "prod", API_KEY_LIVE));
+    out.assert_code(2);
+    let at = format!("{}:3", recipients_file(&vault).display());
+    assert!(out.stderr().contains(&at), "{out:?}");
+    assert_eq!(fs::read(&vault).unwrap(), before, "the vault file changed");
+}
+
+/// The scrypt work factor (log2 N) in an age file's header.
+fn work_factor(vault: &Path) -> u8 {
+    let bytes = fs::read(vault).unwrap();
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .find_map(|l| l.strip_prefix("-> scrypt "))
+        .and_then(|args| args.split(' ').nth(1))
+        .expect("no scrypt stanza in the header")
+        .parse()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_passphrase_vault_is_never_rewritten_at_a_lower_work_factor() {
+    let (env, vault) = file_env();
+    let plain = env.root().join("empty.json");
+    fs::write(&plain, r#"{"stack_vault":1,"slots":{}}"#).unwrap();
+    // The age tool reads a passphrase only from a terminal.
+    let mut cmd = Command::new("age");
+    cmd.arg("-p").arg("-o").arg(&vault).arg(&plain);
+    let mut pty = Pty::spawn(cmd);
+    pty.expect("passphrase");
+    pty.send_line(PASSPHRASE);
+    pty.expect("passphrase");
+    pty.send_line(PASSPHRASE);
+    let (code, rest) = pty.finish();
+    assert_eq!(code, 0, "{rest}");
+    let made = work_factor(&vault);
+    assert!(made > 16, "age made the file at work factor {made}");
+
+    let env = env.env_var("STACK_VAULT_PASSPHRASE", PASSPHRASE);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    assert_eq!(work_factor(&vault), made);
+    assert_injected(&env, API_KEY);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_vault_is_refused_and_left_as_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, vault) = file_env();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    fs::set_permissions(&vault, fs::Permissions::from_mode(0o400)).unwrap();
+    let before = fs::read(&vault).unwrap();
+
+    let out = run(&mut add(&env, "prod", API_KEY_LIVE));
+    out.assert_code(2);
+    let named = format!("{} is read-only", vault.display());
+    assert!(out.stderr().contains(&named), "{out:?}");
+    assert_eq!(fs::read(&vault).unwrap(), before, "the vault file changed");
+    assert_eq!(mode(&vault), 0o400);
+    // Reading it still works.
+    assert_injected(&env, API_KEY);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_default_vault_directory_is_tightened_but_a_chosen_one_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let (_, identity) = keygen(&env);
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity);
+    let default_dir = env.home().join(".local/share/stack");
+    fs::create_dir_all(&default_dir).unwrap();
+    fs::set_permissions(&default_dir, fs::Permissions::from_mode(0o755)).unwrap();
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+    assert_eq!(mode(&default_dir), 0o700);
+    assert_eq!(mode(&default_dir.join("vault.age")), 0o600);
+
+    // A directory the user chose (a committed `.stack/`) keeps its mode; the file is private.
+    let chosen = env.path(".stack");
+    fs::create_dir(&chosen).unwrap();
+    fs::set_permissions(&chosen, fs::Permissions::from_mode(0o755)).unwrap();
+    let vault = chosen.join("vault.age");
+    run(add(&env, "prod", API_KEY_LIVE).env("STACK_VAULT_FILE", &vault)).assert_code(0);
+    assert_eq!(mode(&chosen), 0o755);
+    assert_eq!(mode(&vault), 0o600);
 }

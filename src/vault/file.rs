@@ -4,6 +4,10 @@
 //! Inside is a JSON document, `{"stack_vault": 1, "slots": {"<project>/<env>/<SLOT>": "…"}}`,
 //! decrypted once per process and kept only in memory (zeroized buffers); it is never
 //! written anywhere unencrypted, not even to a temporary file.
+//!
+//! A rewrite never weakens the file: it is encrypted again to every recipient listed in
+//! `<vault>.recipients` (as `age -R` reads it) plus the writer's own, or with the passphrase
+//! at no lower a work factor than the file had. A file its owner may not write is refused.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
@@ -42,6 +46,9 @@ const DOCUMENT_VERSION: u32 = 1;
 
 pub struct FileVault {
     path: PathBuf,
+    /// Whether the file lives in stack's own data directory, which is kept `0700`; a
+    /// directory the user chose (a committed `.stack/`) keeps the mode it has.
+    own_dir: bool,
     ask: Box<dyn Ask>,
     /// What unlocks the file: from the environment at once, or a prompt at first need.
     unlock: OnceCell<Unlock>,
@@ -90,7 +97,9 @@ impl FileVault {
     /// Reads the path and what unlocks it from the environment. Without an identity, a
     /// passphrase or a terminal to ask on, fails now, before anything is read.
     pub fn new(ask: Box<dyn Ask>) -> Result<FileVault> {
-        let path = match env_value("STACK_VAULT_FILE") {
+        let chosen = env_value("STACK_VAULT_FILE");
+        let own_dir = chosen.is_none();
+        let path = match chosen {
             Some(p) => std::path::absolute(p.as_str())
                 .map_err(|e| Error::usage("STACK_VAULT_FILE is not a usable path").caused_by(&e))?,
             None => crate::data_dir()
@@ -110,6 +119,7 @@ impl FileVault {
         }
         Ok(FileVault {
             path,
+            own_dir,
             ask,
             unlock,
             loaded: RefCell::new(None),
@@ -170,7 +180,8 @@ impl FileVault {
             },
         };
         let bytes = if change(&mut slots) {
-            let sealed = self.encrypt(unlock, &slots)?;
+            self.refuse_read_only()?;
+            let sealed = self.encrypt(unlock, bytes.as_deref(), &slots)?;
             self.write(&sealed)?;
             Some(sealed)
         } else {
@@ -250,14 +261,26 @@ impl FileVault {
         Ok(doc.slots)
     }
 
-    fn encrypt(&self, unlock: &Unlock, slots: &Slots) -> Result<Vec<u8>> {
+    /// Encrypts `slots` to replace `current` (the file as read under the lock, which
+    /// decrypted), never to fewer recipients nor at a lower work factor than it had.
+    fn encrypt(&self, unlock: &Unlock, current: Option<&[u8]>, slots: &Slots) -> Result<Vec<u8>> {
+        let stanzas = current.map(stanzas).unwrap_or_default();
         let plain = serialize(slots)?;
         let sealed = match unlock {
-            Unlock::Identity(identity) => age::encrypt(&identity.to_public(), &plain),
+            Unlock::Identity(identity) => {
+                let recipients = self.recipients(identity, stanzas.len())?;
+                encrypt_to(recipients.iter().map(|r| r as &dyn age::Recipient), &plain)
+            }
             Unlock::Passphrase(p) => {
                 let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.expose()));
-                recipient.set_work_factor(WORK_FACTOR);
-                age::encrypt(&recipient, &plain)
+                // `-> scrypt <salt> <log2 N>`; it decrypted, so it is at most MAX_WORK_FACTOR.
+                let current_factor = stanzas
+                    .iter()
+                    .filter(|args| args.first() == Some(&"scrypt"))
+                    .find_map(|args| args.get(2)?.parse::<u8>().ok());
+                recipient
+                    .set_work_factor(current_factor.map_or(WORK_FACTOR, |f| f.max(WORK_FACTOR)));
+                encrypt_to(iter::once(&recipient as &dyn age::Recipient), &plain)
             }
         };
         sealed.map_err(|e| {
@@ -265,7 +288,70 @@ impl FileVault {
         })
     }
 
-    /// Creates the file's directory, private to the user, when it is missing.
+    /// `<vault>.recipients`: who else a rewrite encrypts to.
+    fn recipients_path(&self) -> PathBuf {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".recipients");
+        PathBuf::from(name)
+    }
+
+    /// Every recipient of the recipients file, and the writer's own (listed or not, so the
+    /// writer never locks itself out). Without that file, a vault with `current_stanzas`
+    /// recipients beyond the writer is refused: an age header does not say who they are.
+    fn recipients(
+        &self,
+        identity: &age::x25519::Identity,
+        current_stanzas: usize,
+    ) -> Result<Vec<age::x25519::Recipient>> {
+        let path = self.recipients_path();
+        let mut all = vec![identity.to_public()];
+        match crate::fsutil::read_optional(&path)? {
+            Some(text) => {
+                for recipient in parse_recipients(&path, &text)? {
+                    if !all.contains(&recipient) {
+                        all.push(recipient);
+                    }
+                }
+            }
+            None if current_stanzas > 1 => {
+                return Err(Error::usage(format!(
+                    "{} is encrypted to several recipients, and stack cannot tell who the \
+                     others are: rewriting it would lock them out",
+                    self.path.display()
+                ))
+                .with_hint(format!(
+                    "list every recipient (age1…), one a line, in {}; stack encrypts to them \
+                     and to your own identity",
+                    path.display()
+                )));
+            }
+            None => {}
+        }
+        Ok(all)
+    }
+
+    /// A file its owner may not write is left as it is, not replaced by a writable one.
+    fn refuse_read_only(&self) -> Result<()> {
+        let meta = match fs::metadata(&self.path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io("read", &self.path, e)),
+        };
+        #[cfg(unix)]
+        let read_only = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o200 == 0;
+        #[cfg(not(unix))]
+        let read_only = meta.permissions().readonly();
+        if read_only {
+            return Err(
+                Error::usage(format!("{} is read-only", self.path.display()))
+                    .with_hint("make it writable (`chmod u+w`) for stack to change it"),
+            );
+        }
+        Ok(())
+    }
+
+    /// Creates the file's directory, private to the user, when it is missing; stack's own
+    /// data directory is made private when it is not.
     fn make_parent(&self) -> Result<()> {
         let Some(dir) = self.path.parent() else {
             return Ok(());
@@ -276,7 +362,11 @@ impl FileVault {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder
             .create(dir)
-            .map_err(|e| Error::io("create the directory", dir, e))
+            .map_err(|e| Error::io("create the directory", dir, e))?;
+        if self.own_dir {
+            make_private(dir)?;
+        }
+        Ok(())
     }
 
     /// The exclusive lock on the sidecar `<path>.lock`, released when dropped.
@@ -424,6 +514,77 @@ fn parse_identity(text: &str) -> Result<age::x25519::Identity> {
     })
 }
 
+/// Takes group and other access away from a directory that has any (stack's own `0700`).
+fn make_private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir)
+            .map_err(|e| Error::io("read", dir, e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io("make private", dir, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Each recipient stanza of an age file's header (`-> <type> <args…>`, the documented
+/// text format of age-encryption.org/v1) as its words, grease stanzas left out.
+fn stanzas(bytes: &[u8]) -> Vec<Vec<&str>> {
+    bytes
+        .split(|&b| b == b'\n')
+        .skip(1) // age-encryption.org/v1
+        .take_while(|line| !line.starts_with(b"---")) // the MAC ends the header
+        .filter_map(|line| line.strip_prefix(b"-> "))
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .map(|line| line.split(' ').collect::<Vec<_>>())
+        .filter(|args| !args.first().is_some_and(|tag| tag.ends_with("-grease")))
+        .collect()
+}
+
+/// A recipients file as `age -R` reads it: one `age1…` recipient a line, `#` comments and
+/// blank lines allowed. An error names the line, never repeats it (it could be a key
+/// pasted by mistake).
+fn parse_recipients(path: &Path, text: &str) -> Result<Vec<age::x25519::Recipient>> {
+    let mut recipients = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let recipient = line.parse().map_err(|_| {
+            Error::usage(format!(
+                "{}:{}: not an age X25519 recipient",
+                path.display(),
+                number + 1
+            ))
+            .with_hint(
+                "list one `age1…` recipient a line, as `age-keygen -y key.txt` prints it; \
+                 SSH and plugin recipients are not supported",
+            )
+        })?;
+        recipients.push(recipient);
+    }
+    Ok(recipients)
+}
+
+fn encrypt_to<'a>(
+    recipients: impl Iterator<Item = &'a dyn age::Recipient>,
+    plain: &[u8],
+) -> Result<Vec<u8>, age::EncryptError> {
+    let encryptor = age::Encryptor::with_recipients(recipients)?;
+    let mut sealed = Vec::with_capacity(plain.len() + 1024);
+    let mut writer = encryptor.wrap_output(&mut sealed)?;
+    writer.write_all(plain)?;
+    writer.finish()?;
+    Ok(sealed)
+}
+
 fn scrypt_identity(passphrase: &Secret) -> age::scrypt::Identity {
     let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.expose()));
     identity.set_max_work_factor(MAX_WORK_FACTOR);
@@ -504,6 +665,20 @@ mod tests {
         );
         let parsed = parse_identity(&file).unwrap();
         assert_eq!(parsed.to_public().to_string(), key.to_public().to_string());
+    }
+
+    #[test]
+    fn recipients_are_counted_from_the_header_without_grease() {
+        let a = age::x25519::Identity::generate().to_public();
+        let b = age::x25519::Identity::generate().to_public();
+        let one = encrypt_to(iter::once(&a as &dyn age::Recipient), b"{}").unwrap();
+        // The age crate adds a grease stanza to every file it makes for identities.
+        assert!(String::from_utf8_lossy(&one).contains("-grease"));
+        assert_eq!(stanzas(&one).len(), 1);
+        let two = encrypt_to([&a as &dyn age::Recipient, &b].into_iter(), b"{}").unwrap();
+        let two = stanzas(&two);
+        assert_eq!(two.len(), 2);
+        assert!(two.iter().all(|args| args[0] == "X25519"), "{two:?}");
     }
 
     #[test]
