@@ -41,17 +41,50 @@ impl ServiceEntry {
     }
 }
 
-/// Walks up from `start` to the first directory holding `.stack.toml`.
-pub fn find_root(start: &Path) -> Option<PathBuf> {
+/// Walks up from `start` to the first directory holding `.stack.toml`, without asking
+/// whether it may be used: only for `stack trust`, which is how it comes to be.
+pub fn walk(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|dir| dir.join(FILE).is_file())
         .map(Path::to_path_buf)
 }
 
+/// The project found from `start` and whether its root may use its id's vault items.
+pub struct Located {
+    pub root: PathBuf,
+    pub id: String,
+    /// Another project already uses the id: the user must approve this root first.
+    pub conflict: Option<crate::trust::Conflict>,
+}
+
+/// The project found from `start`, if any, and whether its root may use its id: the
+/// binding is recorded silently when nobody else uses the id (see [`crate::trust::check`]).
+pub fn locate(start: &Path) -> Result<Option<Located>> {
+    let Some(root) = walk(start) else {
+        return Ok(None);
+    };
+    let id = load(&root)?.stack.project;
+    let conflict = crate::trust::check(&root, &id)?;
+    Ok(Some(Located { root, id, conflict }))
+}
+
+/// The project found from `start` that may use its vault items, if any. Every command
+/// reaches a project through here (or [`require_root`]), so none can skip the checks.
+pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
+    match locate(start)? {
+        None => Ok(None),
+        Some(Located {
+            conflict: Some(conflict),
+            ..
+        }) => Err(conflict.error()),
+        Some(located) => Ok(Some(located.root)),
+    }
+}
+
 /// The project found from `start`, or an error with a hint to run `stack add`.
 pub fn require_root(start: &Path) -> Result<PathBuf> {
-    find_root(start).ok_or_else(|| {
+    find_root(start)?.ok_or_else(|| {
         Error::usage(format!(
             "no {FILE} in {} or any parent directory",
             start.display()
