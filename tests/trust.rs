@@ -1,6 +1,7 @@
-//! Which project may use which vault items (issue "outside security probe", defect 3):
-//! a `.stack.toml` carrying another project's id is refused off a terminal and asked
-//! about on one, `stack trust` approves it, and a moved project just works.
+//! Which project may use which vault items (issue "outside security probe", defects 3
+//! and 4): a `.stack.toml` carrying another project's id is refused off a terminal and
+//! asked about on one, `stack trust` approves it, a moved project just works, and a
+//! `.stack.toml` owned by another user is not obeyed.
 //!
 //! The file vault with an identity holds the slots, so the tests need no keyring.
 
@@ -203,4 +204,106 @@ fn the_trust_store_lives_in_the_data_dir_private() {
             .contains("trust")),
         "nothing recorded in the project"
     );
+}
+
+/// Whether the tests run as root, which they need to give a file away.
+fn running_as_root() -> bool {
+    let out = Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("running id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+#[test]
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+fn a_stack_toml_owned_by_another_user_is_not_obeyed_until_trusted() {
+    if !running_as_root() {
+        eprintln!("skipped: giving a file to another user (uid 65534) needs root");
+        return;
+    }
+    let env = file_env();
+    let foreign = env.root().join("shared");
+    let sub = foreign.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    let file = foreign.join(".stack.toml");
+    fs::write(
+        &file,
+        "[stack]\nversion = 1\nproject = \"planted-abc123\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+
+    let out = run(&mut stack_in(&env, &sub, &["list"]));
+    out.assert_code(2);
+    let err = out.stderr();
+    assert!(
+        err.contains(&file.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains("65534"), "names the owner: {err}");
+    assert!(
+        err.contains(&format!("stack trust {}", foreign.display())),
+        "names the override: {err}"
+    );
+    run(&mut stack_in(&env, &sub, &["exec", "--", "true"])).assert_code(125);
+
+    run(&mut stack_in(&env, &sub, &["trust"])).assert_code(0);
+    run(&mut stack_in(&env, &sub, &["list"])).assert_code(0);
+}
+
+/// `stack <args>` in `dir` as uid 65534 (nobody), whose HOME is a directory it owns.
+fn stack_as_nobody(env: &TestEnv, dir: &Path, args: &[&str]) -> Command {
+    let home = env.root().join("nobody");
+    fs::create_dir_all(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
+    let template = env.stack(&[]);
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_stack"))
+        .args(args)
+        .env_clear()
+        .current_dir(dir);
+    for (key, value) in template.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("STACK_VAULT", "env");
+    cmd
+}
+
+#[test]
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+fn a_root_owned_stack_toml_is_obeyed_only_where_the_user_could_have_written_it() {
+    if !running_as_root() {
+        eprintln!("skipped: running stack as another user (uid 65534) needs root");
+        return;
+    }
+    let env = TestEnv::new();
+    let dir = env.root().join("system");
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(".stack.toml");
+    fs::write(&file, "[stack]\nversion = 1\nproject = \"system-abc123\"\n").unwrap();
+
+    let out = run(&mut stack_as_nobody(&env, &dir, &["list"]));
+    out.assert_code(2);
+    let err = out.stderr();
+    assert!(
+        err.contains(&file.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains("owned by root"), "names the owner: {err}");
+    assert!(
+        err.contains(&format!("stack trust {}", dir.display())),
+        "names the override: {err}"
+    );
+
+    // In a directory the user may write, a root-owned file is theirs to have made.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    run(&mut stack_as_nobody(&env, &dir, &["list"])).assert_code(0);
 }
