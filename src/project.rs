@@ -53,7 +53,6 @@ pub fn walk(start: &Path) -> Option<PathBuf> {
 /// The project found from `start` and whether its root may use its id's vault items.
 pub struct Located {
     pub root: PathBuf,
-    pub id: String,
     /// Another project already uses the id: the user must approve this root first.
     pub conflict: Option<crate::trust::Conflict>,
 }
@@ -77,7 +76,7 @@ pub fn locate(start: &Path) -> Result<Option<Located>> {
     }
     let id = config?.stack.project;
     let conflict = crate::trust::check(&root, &id)?;
-    Ok(Some(Located { root, id, conflict }))
+    Ok(Some(Located { root, conflict }))
 }
 
 /// The project found from `start` that may use its vault items, if any. Every command
