@@ -52,6 +52,9 @@ _stack() {
             stack,remove)
                 cmd="stack__subcmd__remove"
                 ;;
+            stack,trust)
+                cmd="stack__subcmd__trust"
+                ;;
             stack,vault)
                 cmd="stack__subcmd__vault"
                 ;;
@@ -103,6 +106,9 @@ _stack() {
             stack__subcmd__help,remove)
                 cmd="stack__subcmd__help__subcmd__remove"
                 ;;
+            stack__subcmd__help,trust)
+                cmd="stack__subcmd__help__subcmd__trust"
+                ;;
             stack__subcmd__help,vault)
                 cmd="stack__subcmd__help__subcmd__vault"
                 ;;
@@ -140,7 +146,7 @@ _stack() {
 
     case "${cmd}" in
         stack)
-            opts="-C -q -v -h -V --vault --color --quiet --verbose --help --version add remove doctor exec list env import completion vault ci providers recommend help"
+            opts="-C -q -v -h -V --vault --color --quiet --verbose --help --version add remove doctor exec list env import completion vault ci providers recommend trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,7 +428,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help)
-            opts="add remove doctor exec list env import completion vault ci providers recommend help"
+            opts="add remove doctor exec list env import completion vault ci providers recommend trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +623,20 @@ _stack() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        stack__subcmd__help__subcmd__trust)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         stack__subcmd__help__subcmd__vault)
             opts="status copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -794,6 +814,28 @@ _stack() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault)
+                    COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__trust)
+            opts="-q -v -h --vault --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vault)
                     COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
                     return 0

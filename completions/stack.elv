@@ -41,6 +41,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand ci 'Print a CI workflow for this project'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
+            cand trust 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;add'= {
@@ -270,6 +271,16 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'stack;trust'= {
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'stack;help'= {
             cand add 'Add a provider''s credentials to this project'
             cand remove 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'
@@ -283,6 +294,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand ci 'Print a CI workflow for this project'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
+            cand trust 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;help;add'= {
@@ -317,6 +329,8 @@ set edit:completion:arg-completer[stack] = {|@words|
         &'stack;help;providers'= {
         }
         &'stack;help;recommend'= {
+        }
+        &'stack;help;trust'= {
         }
         &'stack;help;help'= {
         }

@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -296,6 +297,17 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'stack;trust' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'stack;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a provider''s credentials to this project')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table')
@@ -309,6 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -358,6 +371,9 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             break
         }
         'stack;help;recommend' {
+            break
+        }
+        'stack;help;trust' {
             break
         }
         'stack;help;help' {

@@ -350,6 +350,19 @@ _arguments "${_arguments_options[@]}" : \
 ':brief -- What you are building, in your own words:_default' \
 && ret=0
 ;;
+(trust)
+_arguments "${_arguments_options[@]}" : \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::dir -- A directory of the project \[default\: the current one\]:_files -/' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_stack__subcmd__help_commands" \
@@ -446,6 +459,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(trust)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -474,6 +491,7 @@ _stack_commands() {
 'ci:Print a CI workflow for this project' \
 'providers:List the provider catalog' \
 'recommend:Rank catalog providers for a plain-language brief' \
+'trust:Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack commands' commands "$@"
@@ -549,6 +567,7 @@ _stack__subcmd__help_commands() {
 'ci:Print a CI workflow for this project' \
 'providers:List the provider catalog' \
 'recommend:Rank catalog providers for a plain-language brief' \
+'trust:Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack help commands' commands "$@"
@@ -620,6 +639,11 @@ _stack__subcmd__help__subcmd__remove_commands() {
     local commands; commands=()
     _describe -t commands 'stack help remove commands' commands "$@"
 }
+(( $+functions[_stack__subcmd__help__subcmd__trust_commands] )) ||
+_stack__subcmd__help__subcmd__trust_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help trust commands' commands "$@"
+}
 (( $+functions[_stack__subcmd__help__subcmd__vault_commands] )) ||
 _stack__subcmd__help__subcmd__vault_commands() {
     local commands; commands=(
@@ -662,6 +686,11 @@ _stack__subcmd__recommend_commands() {
 _stack__subcmd__remove_commands() {
     local commands; commands=()
     _describe -t commands 'stack remove commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__trust_commands] )) ||
+_stack__subcmd__trust_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack trust commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__vault_commands] )) ||
 _stack__subcmd__vault_commands() {

@@ -51,6 +51,7 @@ enum Command {
     Ci(commands::ci::Args),
     Providers(commands::providers::Args),
     Recommend(commands::recommend::Args),
+    Trust(commands::trust::Args),
 }
 
 /// What every command gets: the terminal and the resolved global options.
@@ -143,6 +144,13 @@ fn redact_secrets(mut text: String) -> String {
 }
 
 fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {
+    // Asked once, before the command: it then finds the project approved.
+    if !matches!(
+        command,
+        Command::Completion(_) | Command::Providers(_) | Command::Recommend(_) | Command::Trust(_)
+    ) {
+        commands::trust::confirm(ctx)?;
+    }
     match command {
         Command::Add(args) => commands::add::run(ctx, args),
         Command::Remove(args) => commands::remove::run(ctx, args),
@@ -156,5 +164,6 @@ fn dispatch(ctx: &Context, command: Command) -> stack::Result<u8> {
         Command::Ci(args) => commands::ci::run(ctx, args),
         Command::Providers(args) => commands::providers::run(ctx, args),
         Command::Recommend(args) => commands::recommend::run(ctx, args),
+        Command::Trust(args) => commands::trust::run(ctx, args),
     }
 }

@@ -12,6 +12,7 @@ pub mod ops;
 pub mod project;
 pub mod recommend;
 pub mod secret;
+pub mod trust;
 pub mod vault;
 pub mod verify;
 

@@ -21,7 +21,7 @@ pub type Values = Vec<(String, Secret)>;
 /// Parses the project files that exist, so a malformed one stops a command before it
 /// asks for values or sends anything.
 pub fn check_files(start: &Path) -> Result<()> {
-    let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
+    let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
     let toml_path = root.join(project::FILE);
     if let Some(text) = read_optional(&toml_path)? {
         project::parse(&toml_path, &text)?;
@@ -47,7 +47,7 @@ pub fn add(
     values: &Values,
     replace_plain: bool,
 ) -> Result<AddOutcome> {
-    let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
+    let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
     let _lock = ProjectLock::acquire(&root)?;
     remove_stale_temps(&root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
@@ -133,6 +133,10 @@ pub fn add(
     editor.record_service(service, &provider.name, &slots, env, mcp_name);
 
     let project = editor.project().to_string();
+    if toml_old.is_none() {
+        // A new `.stack.toml` has a fresh id: it belongs to this root.
+        crate::trust::approve(&root, &project)?;
+    }
     let entries: Vec<(Key, Secret)> = values
         .iter()
         .map(|(slot, v)| (Key::new(&project, env, slot), v.clone()))
@@ -610,7 +614,7 @@ pub fn generated_values(
     if generated.is_empty() {
         return Ok(Vec::new());
     }
-    let project = project::find_root(start)
+    let project = project::find_root(start)?
         .map(|root| project::load(&root))
         .transpose()?
         .map(|c| c.stack.project);

@@ -41,23 +41,115 @@ impl ServiceEntry {
     }
 }
 
-/// Walks up from `start` to the first directory holding `.stack.toml`.
-pub fn find_root(start: &Path) -> Option<PathBuf> {
+/// Walks up from `start` to the first directory holding `.stack.toml`, without asking
+/// whether it may be used: only for `stack trust`, which is how it comes to be.
+pub fn walk(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|dir| dir.join(FILE).is_file())
         .map(Path::to_path_buf)
 }
 
+/// The project found from `start` and whether its root may use its id's vault items.
+pub struct Located {
+    pub root: PathBuf,
+    /// Another project already uses the id: the user must approve this root first.
+    pub conflict: Option<crate::trust::Conflict>,
+}
+
+/// The project found from `start`, if any: a `.stack.toml` another user owns is refused
+/// unless its root was trusted, and the binding of its id to its root is checked
+/// (recorded silently when nobody else uses the id, see [`crate::trust::check`]).
+pub fn locate(start: &Path) -> Result<Option<Located>> {
+    let Some(root) = walk(start) else {
+        return Ok(None);
+    };
+    let config = load(&root);
+    if let Some(refusal) = foreign_owner(&root)? {
+        let trusted = match &config {
+            Ok(config) => crate::trust::is_approved(&root, &config.stack.project)?,
+            Err(_) => false,
+        };
+        if !trusted {
+            return Err(refusal);
+        }
+    }
+    let id = config?.stack.project;
+    let conflict = crate::trust::check(&root, &id)?;
+    Ok(Some(Located { root, conflict }))
+}
+
+/// The project found from `start` that may use its vault items, if any. Every command
+/// reaches a project through here (or [`require_root`]), so none can skip the checks.
+pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
+    match locate(start)? {
+        None => Ok(None),
+        Some(Located {
+            conflict: Some(conflict),
+            ..
+        }) => Err(conflict.error()),
+        Some(located) => Ok(Some(located.root)),
+    }
+}
+
 /// The project found from `start`, or an error with a hint to run `stack add`.
 pub fn require_root(start: &Path) -> Result<PathBuf> {
-    find_root(start).ok_or_else(|| {
+    find_root(start)?.ok_or_else(|| {
         Error::usage(format!(
             "no {FILE} in {} or any parent directory",
             start.display()
         ))
         .with_hint("run `stack add <provider>` to start a project here")
     })
+}
+
+/// Why `root`'s `.stack.toml` is not the user's to obey, if it is not: it (or the symlink
+/// to it) is owned by another user, or by root in a directory the user cannot write.
+#[cfg(unix)]
+fn foreign_owner(root: &Path) -> Result<Option<Error>> {
+    use std::os::unix::fs::MetadataExt;
+
+    let path = root.join(FILE);
+    let me = rustix::process::geteuid().as_raw();
+    let link = std::fs::symlink_metadata(&path).map_err(|e| Error::io("read", &path, e))?;
+    let file = std::fs::metadata(&path).map_err(|e| Error::io("read", &path, e))?;
+    let hint = format!(
+        "if you trust it, run `stack trust {}` to use it anyway",
+        root.display()
+    );
+    for owner in [link.uid(), file.uid()] {
+        if owner == me {
+            continue;
+        }
+        if owner == 0 {
+            use rustix::fs::{Access, AtFlags, CWD, accessat};
+            if accessat(CWD, root, Access::WRITE_OK, AtFlags::EACCESS).is_ok() {
+                continue;
+            }
+            return Ok(Some(
+                Error::usage(format!(
+                    "{} is owned by root (uid 0) in a directory you cannot write; stack \
+                     does not use it",
+                    path.display()
+                ))
+                .with_hint(hint),
+            ));
+        }
+        return Ok(Some(
+            Error::usage(format!(
+                "{} is owned by uid {owner}, not by you (uid {me}); stack does not use it",
+                path.display()
+            ))
+            .with_hint(hint),
+        ));
+    }
+    Ok(None)
+}
+
+/// Ownership is not checked on Windows (see SECURITY.md).
+#[cfg(not(unix))]
+fn foreign_owner(_root: &Path) -> Result<Option<Error>> {
+    Ok(None)
 }
 
 fn parse_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, msg: &str) -> Error {

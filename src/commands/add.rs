@@ -189,7 +189,7 @@ fn already_added(
     env: &str,
     no_verify: bool,
 ) -> stack::Result<bool> {
-    let Some(root) = project::find_root(&ctx.cwd) else {
+    let Some(root) = project::find_root(&ctx.cwd)? else {
         return Ok(false);
     };
     let config = project::load(&root)?;

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     ops::check_files(&ctx.cwd)?;
     let env = args.env.as_str();
 
-    let recorded = project::find_root(&ctx.cwd)
+    let recorded = project::find_root(&ctx.cwd)?
         .map(|root| project::load(&root))
         .transpose()?;
     let replaces = |p: &ImportProvider| {

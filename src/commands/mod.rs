@@ -12,6 +12,7 @@ pub mod list;
 pub mod providers;
 pub mod recommend;
 pub mod remove;
+pub mod trust;
 pub mod vault;
 
 use stack::catalog::{Provider, Slot};
