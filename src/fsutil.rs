@@ -1,8 +1,10 @@
 //! Atomic file replacement and the project lock.
 
 use std::fs::{self, File};
-use std::io::Write as _;
+use std::io::{self, Read as _, Write as _};
+
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -23,13 +25,77 @@ pub fn malformed(file: &str, text: &str, span: Option<std::ops::Range<usize>>, m
     Error::usage(format!("{file}{at}: {}", msg.trim_end()))
 }
 
-/// Reads a file that may not exist yet.
-pub fn read_optional(path: &Path) -> Result<Option<String>> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io("read", path, e)),
+/// The most `stack` reads of a project file (`.stack.toml`, `.env`, `.mcp.json`, an env
+/// file): far more than any real one, and a bound on what a hostile one can cost.
+pub const MAX_READ: usize = 1 << 20;
+const MAX_READ_SHOWN: &str = "1 MiB";
+
+/// Reads the file at `path` as UTF-8 into a buffer wiped on drop (it may hold plaintext
+/// values); `None` when it does not exist, `shown` names it in errors. It is opened
+/// without blocking and checked on the open handle, so a FIFO or a device is refused (exit
+/// 2) instead of hanging `stack` or reading forever, and at most [`MAX_READ`] is read.
+pub fn read_text(path: &Path, shown: &Path) -> Result<Option<Zeroizing<String>>> {
+    let file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read", shown, e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io("read", shown, e))?;
+    if !meta.is_file() {
+        return Err(
+            Error::usage(format!("{} is not a regular file", shown.display())).with_hint(
+                "stack reads project and env files only when they are regular files (or links \
+                 to one): a FIFO or a device could hang it or never end",
+            ),
+        );
     }
+    let too_large = || {
+        Error::usage(format!(
+            "{} is larger than {MAX_READ_SHOWN}, the most stack reads from a project or env file",
+            shown.display()
+        ))
+    };
+    if meta.len() > MAX_READ as u64 {
+        return Err(too_large());
+    }
+    // The file may grow after the check: never read more than one byte past the limit.
+    let text = crate::secret::read_to_string(file.take(MAX_READ as u64 + 1))
+        .map_err(|e| Error::io("read", shown, e))?;
+    if text.len() > MAX_READ {
+        return Err(too_large());
+    }
+    Ok(Some(text))
+}
+
+/// [`read_text`] of a file that must exist: a usage error naming it otherwise.
+pub fn read_secret(path: &Path, shown: &Path) -> Result<Zeroizing<String>> {
+    read_text(path, shown)?
+        .ok_or_else(|| Error::usage(format!("{} does not exist", shown.display())))
+}
+
+/// [`read_text`] of a file that holds no secret and must exist.
+pub fn read(path: &Path) -> Result<String> {
+    read_secret(path, path).map(|mut text| std::mem::take(&mut *text))
+}
+
+/// [`read_text`] of a file that holds no secret and may not exist yet.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    Ok(read_text(path, path)?.map(|mut text| std::mem::take(&mut *text)))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // Without O_NONBLOCK, opening a FIFO waits for a writer that may never come.
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 /// Replaces `path` with `contents` atomically: a temporary file in the same directory,

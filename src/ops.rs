@@ -181,8 +181,7 @@ pub fn remove(
     let _lock = ProjectLock::acquire(&root)?;
     remove_stale_temps(&root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
-    let toml_old =
-        std::fs::read_to_string(&toml_path).map_err(|e| Error::io("read", &toml_path, e))?;
+    let toml_old = crate::fsutil::read(&toml_path)?;
     let (mut editor, config) = Editor::parse(&toml_path, &toml_old)?;
     let Some(entry) = config.services.get(service) else {
         return Err(no_such_service(service));
@@ -482,16 +481,7 @@ fn environment_with(
 /// Reads an `--env-file`; `shown` is the path as the user gave it.
 /// The file's text, wiped on drop like the values read from it.
 fn read_env_file(path: &Path, shown: &Path) -> Result<zeroize::Zeroizing<String>> {
-    std::fs::File::open(path)
-        .and_then(crate::secret::read_to_string)
-        .map_err(|e| {
-            let not_found = e.kind() == std::io::ErrorKind::NotFound;
-            let mut err = Error::io("read env file", shown, e);
-            if not_found {
-                err.kind = Kind::Usage;
-            }
-            err
-        })
+    crate::fsutil::read_secret(path, shown)
 }
 
 /// The vault key a `stack://` reference in variable `name` points at.
@@ -750,7 +740,7 @@ pub fn rewrite_references(path: &Path, imported: &[(&str, &Values)]) -> Result<b
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale_temps(dir, &[name]);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let text = crate::fsutil::read(path)?;
     let mut file = DotEnv::parse(path, &text)?;
     for (service, values) in imported {
         for (slot, value) in values.iter() {
