@@ -98,11 +98,53 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
-/// Replaces `path` with `contents` atomically: a temporary file in the same directory,
-/// flushed to disk, then renamed over the original (whose permissions it keeps).
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    // A symlinked file (a shared .env) is updated where it really lives.
-    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+/// Where a write to `path`, a file of the project at `root`, lands: `path` itself, or,
+/// when it is a symlink, the file it resolves to, which must exist inside `root`. A link
+/// out of the project (or a dangling one) is refused, naming the link and its target, so a
+/// cloned repository cannot make `stack` write over a file elsewhere.
+pub fn destination(root: &Path, path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {}
+        Ok(_) => return Ok(path.to_path_buf()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(Error::io("write", path, e)),
+    }
+    let link = fs::read_link(path).map_err(|e| Error::io("write", path, e))?;
+    let refuse = |target: &Path, why: &str| {
+        Error::usage(format!(
+            "refusing to write {}: it is a symlink to {}, {why}",
+            path.display(),
+            target.display()
+        ))
+        .with_hint(
+            "stack writes through a link only to a file inside the project; replace the link \
+             with a regular file, or edit its target by hand",
+        )
+    };
+    let target = match fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(refuse(&link, "which does not exist"));
+        }
+        Err(e) => return Err(Error::io("write", path, e)),
+    };
+    let root = fs::canonicalize(root).map_err(|e| Error::io("write", root, e))?;
+    if !target.starts_with(&root) {
+        let why = format!("outside the project {}", root.display());
+        return Err(refuse(&target, &why));
+    }
+    Ok(target)
+}
+
+/// Replaces `path`, a file of the project at `root`, atomically (see [`replace`]); a
+/// symlink is written through only as [`destination`] allows.
+pub fn write_atomic(root: &Path, path: &Path, contents: &str) -> Result<()> {
+    replace(&destination(root, path)?, contents)
+}
+
+/// Replaces `path` (not a link) with `contents` atomically: a temporary file in the same
+/// directory, flushed to disk, then renamed over the original (whose permissions it keeps).
+fn replace(path: &Path, contents: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // Unpredictable and never an existing file: a planted symlink cannot redirect it.
@@ -134,15 +176,14 @@ pub struct Write {
     pub new: String,
 }
 
-/// Writes every changed file, in order, or, when one fails, puts back those already
-/// written. The order matters to callers: the last file is the commit point.
-pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
-    let changed: Vec<&Write> = writes
-        .iter()
-        .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
-        .collect();
-    for (i, w) in changed.iter().enumerate() {
-        if let Err(e) = write_atomic(&w.path, &w.new) {
+/// Writes every changed file of the project at `root`, in order, or, when one fails, puts
+/// back those already written. Every destination is checked first ([`destination`]), so a
+/// refused link leaves every file untouched. The order matters to callers: the last file
+/// is the commit point.
+pub fn write_all_or_none(root: &Path, writes: &[Write]) -> Result<()> {
+    let changed = resolve(root, writes)?;
+    for (i, (path, w)) in changed.iter().enumerate() {
+        if let Err(e) = replace(path, &w.new) {
             restore(&changed[..i]);
             return Err(e);
         }
@@ -152,20 +193,27 @@ pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
 
 /// Puts every file of `writes` that was changed back as it was (best effort), after a
 /// later step failed.
-pub fn put_back(writes: &[Write]) {
-    let changed: Vec<&Write> = writes
+pub fn put_back(root: &Path, writes: &[Write]) {
+    if let Ok(changed) = resolve(root, writes) {
+        restore(&changed);
+    }
+}
+
+/// The writes that change something, each with its [`destination`].
+fn resolve<'a>(root: &Path, writes: &'a [Write]) -> Result<Vec<(PathBuf, &'a Write)>> {
+    writes
         .iter()
         .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
-        .collect();
-    restore(&changed);
+        .map(|w| Ok((destination(root, &w.path)?, w)))
+        .collect()
 }
 
 /// Restores in reverse order, so the commit point (the last file) is undone first.
-fn restore(done: &[&Write]) {
-    for w in done.iter().rev() {
+fn restore(done: &[(PathBuf, &Write)]) {
+    for (path, w) in done.iter().rev() {
         let _ = match &w.old {
-            Some(old) => write_atomic(&w.path, old),
-            None => fs::remove_file(&w.path).map_err(|e| Error::io("remove", &w.path, e)),
+            Some(old) => replace(path, old),
+            None => fs::remove_file(path).map_err(|e| Error::io("remove", path, e)),
         };
     }
 }
@@ -290,7 +338,7 @@ mod tests {
                 new: "never".into(),
             },
         ];
-        assert!(write_all_or_none(&writes).is_err());
+        assert!(write_all_or_none(&dir, &writes).is_err());
         assert_eq!(fs::read_to_string(&kept).unwrap(), "old");
         assert!(!created.exists());
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();

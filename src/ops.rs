@@ -18,15 +18,20 @@ use crate::verify::{Health, Verifier};
 /// Values for some or all slots of a provider, in the manifest's slot order.
 pub type Values = Vec<(String, Secret)>;
 
-/// Parses the project files that exist, so a malformed one stops a command before it
-/// asks for values or sends anything.
+/// Parses the project files that exist, and checks where they would be written, so a
+/// malformed or misplaced one stops a command before it asks for values or sends anything.
 pub fn check_files(start: &Path) -> Result<()> {
     let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
     let toml_path = root.join(project::FILE);
     if let Some(text) = read_optional(&toml_path)? {
         project::parse(&toml_path, &text)?;
     }
-    ProjectFiles::read(&root).map(drop)
+    ProjectFiles::read(&root)?;
+    // A link out of the project is refused before any value is asked for or stored.
+    for name in PROJECT_FILES {
+        crate::fsutil::destination(&root, &root.join(name))?;
+    }
+    Ok(())
 }
 
 pub struct AddOutcome {
@@ -150,7 +155,7 @@ pub fn add(
         new: editor.render(),
     });
     let changed = changed_names(&writes);
-    if let Err(e) = write_all_or_none(&writes) {
+    if let Err(e) = write_all_or_none(&root, &writes) {
         undo.rollback(vault);
         return Err(e);
     }
@@ -239,10 +244,10 @@ pub fn remove(
     }];
     writes.extend(files.writes());
     let changed = changed_names(&writes);
-    write_all_or_none(&writes)?;
+    write_all_or_none(&root, &writes)?;
     if let Err(e) = vault.delete(&keys) {
         let _ = vault.set(&previous);
-        put_back(&writes);
+        put_back(&root, &writes);
         return Err(e);
     }
     Ok(RemoveOutcome {
@@ -754,7 +759,7 @@ pub fn rewrite_references(path: &Path, imported: &[(&str, &Values)]) -> Result<b
     if file.render() == text {
         return Ok(false);
     }
-    crate::fsutil::write_atomic(path, file.render())?;
+    crate::fsutil::write_atomic(dir, path, file.render())?;
     Ok(true)
 }
 

@@ -153,3 +153,68 @@ fn a_multi_megabyte_env_is_refused_naming_the_limit() {
     assert_eq!(out.code, 125, "{out:?}");
     assert!(out.stderr.contains("1 MiB"), "{out:?}");
 }
+
+#[test]
+fn env_and_mcp_json_linked_outside_the_project_are_refused_and_left_alone() {
+    for name in [".env", ".mcp.json"] {
+        let env = file_env();
+        let outside = env.root().join(format!("outside{name}"));
+        let original = if name == ".env" { "A=1\n" } else { "{}\n" };
+        fs::write(&outside, original).unwrap();
+        symlink(&outside, env.path(name));
+        let out = run_bounded(&mut add(&env), "add");
+        out.assert_code(2);
+        let err = &out.stderr;
+        assert!(
+            err.contains(name) && err.contains(&outside.display().to_string()),
+            "{name}: the error names the link and its target: {out:?}"
+        );
+        assert!(err.contains("outside the project"), "{name}: {out:?}");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), original);
+        assert!(fs::symlink_metadata(env.path(name)).unwrap().is_symlink());
+        assert!(
+            !env.path(".stack.toml").exists(),
+            "{name}: nothing recorded"
+        );
+        // Refused before anything was stored: the vault file was never created.
+        assert!(
+            !env.root().join("vault.age").exists(),
+            "{name}: nothing stored"
+        );
+    }
+}
+
+#[test]
+fn env_and_mcp_json_linked_inside_the_project_are_written_through() {
+    let env = file_env();
+    fs::create_dir(env.path("shared")).unwrap();
+    env.write("shared/env", "A=1\n");
+    env.write("shared/mcp.json", "{}\n");
+    symlink("shared/env", env.path(".env"));
+    symlink("shared/mcp.json", env.path(".mcp.json"));
+    run(&mut add(&env)).assert_code(0);
+    for name in [".env", ".mcp.json"] {
+        assert!(
+            fs::symlink_metadata(env.path(name)).unwrap().is_symlink(),
+            "{name} is still a link"
+        );
+    }
+    let text = env.read("shared/env");
+    assert!(text.starts_with("A=1\n"), "{text}");
+    assert!(
+        text.contains("WORKOS_API_KEY=stack://workos/WORKOS_API_KEY"),
+        "{text}"
+    );
+    assert!(env.read("shared/mcp.json").contains("workos"));
+}
+
+#[test]
+fn a_dangling_env_link_is_refused() {
+    let env = file_env();
+    let target = env.root().join("nowhere.env");
+    symlink(&target, env.path(".env"));
+    let out = run_bounded(&mut add(&env), "add");
+    out.assert_code(2);
+    assert!(out.stderr.contains(".env"), "{out:?}");
+    assert!(!target.exists(), "no file was created at the link's target");
+}
