@@ -286,6 +286,28 @@ fn open_lock(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// Opens (or creates) the lock file at `path` with `options`, never through a symlink: a
+/// planted link (say a committed `.stack/vault.age.lock` pointing elsewhere) is an error
+/// naming it, and no file is created at its target.
+pub fn open_lock_file(options: &mut fs::OpenOptions, path: &Path) -> Result<File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32,
+    );
+    options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Error::usage(format!(
+                "{} is a symlink; stack never follows a link to open a lock file",
+                path.display()
+            ))
+            .with_hint("remove the link: stack creates its lock files itself")
+        } else {
+            Error::io("open", path, e)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,3 +218,24 @@ fn a_dangling_env_link_is_refused() {
     assert!(out.stderr.contains(".env"), "{out:?}");
     assert!(!target.exists(), "no file was created at the link's target");
 }
+
+#[test]
+fn a_dangling_vault_lock_link_creates_no_file_at_its_target() {
+    let env = TestEnv::new();
+    fs::create_dir(env.path(".stack")).unwrap();
+    let vault = env.path(".stack/vault.age");
+    let target = env.root().join("planted");
+    symlink(&target, env.path(".stack/vault.age.lock"));
+    let env = env
+        .env_var("STACK_VAULT", "file")
+        .env_var("STACK_VAULT_FILE", &vault)
+        .env_var("STACK_AGE_IDENTITY", age_identity());
+    let out = run_bounded(&mut add(&env), "add");
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("vault.age.lock is a symlink"),
+        "{out:?}"
+    );
+    assert!(!target.exists(), "a file was created at the link's target");
+    assert!(!vault.exists());
+}
