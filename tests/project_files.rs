@@ -239,3 +239,45 @@ fn a_dangling_vault_lock_link_creates_no_file_at_its_target() {
     assert!(!target.exists(), "a file was created at the link's target");
     assert!(!vault.exists());
 }
+
+#[test]
+fn an_env_with_a_byte_order_mark_works_with_add_and_exec() {
+    let env = file_env();
+    env.write(".env", "\u{feff}PORT=3000\n");
+    run(&mut add(&env)).assert_code(0);
+    let text = env.read(".env");
+    assert!(
+        text.starts_with("\u{feff}PORT=3000\n"),
+        "the BOM is kept: {text:?}"
+    );
+    assert!(text.contains("WORKOS_API_KEY=stack://workos/WORKOS_API_KEY"));
+
+    let out = run(&mut env.stack(&[
+        "exec",
+        "--no-mask",
+        "--env-file",
+        ".env",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s %s' \"$PORT\" \"$WORKOS_API_KEY\"",
+    ]));
+    out.assert_code(0);
+    assert_eq!(out.stdout(), format!("3000 {API_KEY}"));
+}
+
+#[test]
+fn an_env_with_a_byte_order_mark_is_imported_and_keeps_its_mark() {
+    let env = file_env();
+    env.write(
+        ".env",
+        &format!("\u{feff}PORT=3000\nWORKOS_API_KEY={API_KEY}\nWORKOS_CLIENT_ID={CLIENT_ID}\n"),
+    );
+    let out = run(&mut env.stack(&["import", "--yes", "--no-verify"]));
+    out.assert_code(0);
+    assert_eq!(
+        env.read(".env"),
+        "\u{feff}PORT=3000\nWORKOS_API_KEY=stack://workos/WORKOS_API_KEY\n\
+         WORKOS_CLIENT_ID=stack://workos/WORKOS_CLIENT_ID\n"
+    );
+}
