@@ -215,7 +215,12 @@ impl DotEnv {
 /// Finds the assignments; errors carry a byte offset and a reason.
 fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
     let mut entries = Vec::new();
-    let mut pos = 0;
+    // A byte-order mark (Windows editors) is not part of the first key; edits keep it.
+    let mut pos = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = &text[pos..line_end];

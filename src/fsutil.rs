@@ -1,8 +1,10 @@
 //! Atomic file replacement and the project lock.
 
 use std::fs::{self, File};
-use std::io::Write as _;
+use std::io::{self, Read as _, Write as _};
+
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -23,20 +25,126 @@ pub fn malformed(file: &str, text: &str, span: Option<std::ops::Range<usize>>, m
     Error::usage(format!("{file}{at}: {}", msg.trim_end()))
 }
 
-/// Reads a file that may not exist yet.
-pub fn read_optional(path: &Path) -> Result<Option<String>> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io("read", path, e)),
+/// The most `stack` reads of a project file (`.stack.toml`, `.env`, `.mcp.json`, an env
+/// file): far more than any real one, and a bound on what a hostile one can cost.
+pub const MAX_READ: usize = 1 << 20;
+const MAX_READ_SHOWN: &str = "1 MiB";
+
+/// Reads the file at `path` as UTF-8 into a buffer wiped on drop (it may hold plaintext
+/// values); `None` when it does not exist, `shown` names it in errors. It is opened
+/// without blocking and checked on the open handle, so a FIFO or a device is refused (exit
+/// 2) instead of hanging `stack` or reading forever, and at most [`MAX_READ`] is read.
+pub fn read_text(path: &Path, shown: &Path) -> Result<Option<Zeroizing<String>>> {
+    let file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read", shown, e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io("read", shown, e))?;
+    if !meta.is_file() {
+        return Err(
+            Error::usage(format!("{} is not a regular file", shown.display())).with_hint(
+                "stack reads project and env files only when they are regular files (or links \
+                 to one): a FIFO or a device could hang it or never end",
+            ),
+        );
     }
+    let too_large = || {
+        Error::usage(format!(
+            "{} is larger than {MAX_READ_SHOWN}, the most stack reads from a project or env file",
+            shown.display()
+        ))
+    };
+    if meta.len() > MAX_READ as u64 {
+        return Err(too_large());
+    }
+    // The file may grow after the check: never read more than one byte past the limit.
+    let text = crate::secret::read_to_string(file.take(MAX_READ as u64 + 1))
+        .map_err(|e| Error::io("read", shown, e))?;
+    if text.len() > MAX_READ {
+        return Err(too_large());
+    }
+    Ok(Some(text))
 }
 
-/// Replaces `path` with `contents` atomically: a temporary file in the same directory,
-/// flushed to disk, then renamed over the original (whose permissions it keeps).
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    // A symlinked file (a shared .env) is updated where it really lives.
-    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+/// [`read_text`] of a file that must exist: a usage error naming it otherwise.
+pub fn read_secret(path: &Path, shown: &Path) -> Result<Zeroizing<String>> {
+    read_text(path, shown)?
+        .ok_or_else(|| Error::usage(format!("{} does not exist", shown.display())))
+}
+
+/// [`read_text`] of a file that holds no secret and must exist.
+pub fn read(path: &Path) -> Result<String> {
+    read_secret(path, path).map(|mut text| std::mem::take(&mut *text))
+}
+
+/// [`read_text`] of a file that holds no secret and may not exist yet.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    Ok(read_text(path, path)?.map(|mut text| std::mem::take(&mut *text)))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // Without O_NONBLOCK, opening a FIFO waits for a writer that may never come.
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Where a write to `path`, a file of the project at `root`, lands: `path` itself, or,
+/// when it is a symlink, the file it resolves to, which must exist inside `root`. A link
+/// out of the project (or a dangling one) is refused, naming the link and its target, so a
+/// cloned repository cannot make `stack` write over a file elsewhere.
+pub fn destination(root: &Path, path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {}
+        Ok(_) => return Ok(path.to_path_buf()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(Error::io("write", path, e)),
+    }
+    let link = fs::read_link(path).map_err(|e| Error::io("write", path, e))?;
+    let refuse = |target: &Path, why: &str| {
+        Error::usage(format!(
+            "refusing to write {}: it is a symlink to {}, {why}",
+            path.display(),
+            target.display()
+        ))
+        .with_hint(
+            "stack writes through a link only to a file inside the project; replace the link \
+             with a regular file, or edit its target by hand",
+        )
+    };
+    let target = match fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(refuse(&link, "which does not exist"));
+        }
+        Err(e) => return Err(Error::io("write", path, e)),
+    };
+    let root = fs::canonicalize(root).map_err(|e| Error::io("write", root, e))?;
+    if !target.starts_with(&root) {
+        let why = format!("outside the project {}", root.display());
+        return Err(refuse(&target, &why));
+    }
+    Ok(target)
+}
+
+/// Replaces `path`, a file of the project at `root`, atomically (see [`replace`]); a
+/// symlink is written through only as [`destination`] allows.
+pub fn write_atomic(root: &Path, path: &Path, contents: &str) -> Result<()> {
+    replace(&destination(root, path)?, contents)
+}
+
+/// Replaces `path` (not a link) with `contents` atomically: a temporary file in the same
+/// directory, flushed to disk, then renamed over the original (whose permissions it keeps).
+fn replace(path: &Path, contents: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // Unpredictable and never an existing file: a planted symlink cannot redirect it.
@@ -68,15 +176,14 @@ pub struct Write {
     pub new: String,
 }
 
-/// Writes every changed file, in order, or, when one fails, puts back those already
-/// written. The order matters to callers: the last file is the commit point.
-pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
-    let changed: Vec<&Write> = writes
-        .iter()
-        .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
-        .collect();
-    for (i, w) in changed.iter().enumerate() {
-        if let Err(e) = write_atomic(&w.path, &w.new) {
+/// Writes every changed file of the project at `root`, in order, or, when one fails, puts
+/// back those already written. Every destination is checked first ([`destination`]), so a
+/// refused link leaves every file untouched. The order matters to callers: the last file
+/// is the commit point.
+pub fn write_all_or_none(root: &Path, writes: &[Write]) -> Result<()> {
+    let changed = resolve(root, writes)?;
+    for (i, (path, w)) in changed.iter().enumerate() {
+        if let Err(e) = replace(path, &w.new) {
             restore(&changed[..i]);
             return Err(e);
         }
@@ -86,20 +193,27 @@ pub fn write_all_or_none(writes: &[Write]) -> Result<()> {
 
 /// Puts every file of `writes` that was changed back as it was (best effort), after a
 /// later step failed.
-pub fn put_back(writes: &[Write]) {
-    let changed: Vec<&Write> = writes
+pub fn put_back(root: &Path, writes: &[Write]) {
+    if let Ok(changed) = resolve(root, writes) {
+        restore(&changed);
+    }
+}
+
+/// The writes that change something, each with its [`destination`].
+fn resolve<'a>(root: &Path, writes: &'a [Write]) -> Result<Vec<(PathBuf, &'a Write)>> {
+    writes
         .iter()
         .filter(|w| w.old.as_deref() != Some(w.new.as_str()))
-        .collect();
-    restore(&changed);
+        .map(|w| Ok((destination(root, &w.path)?, w)))
+        .collect()
 }
 
 /// Restores in reverse order, so the commit point (the last file) is undone first.
-fn restore(done: &[&Write]) {
-    for w in done.iter().rev() {
+fn restore(done: &[(PathBuf, &Write)]) {
+    for (path, w) in done.iter().rev() {
         let _ = match &w.old {
-            Some(old) => write_atomic(&w.path, old),
-            None => fs::remove_file(&w.path).map_err(|e| Error::io("remove", &w.path, e)),
+            Some(old) => replace(path, old),
+            None => fs::remove_file(path).map_err(|e| Error::io("remove", path, e)),
         };
     }
 }
@@ -172,6 +286,28 @@ fn open_lock(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// Opens (or creates) the lock file at `path` with `options`, never through a symlink: a
+/// planted link (say a committed `.stack/vault.age.lock` pointing elsewhere) is an error
+/// naming it, and no file is created at its target.
+pub fn open_lock_file(options: &mut fs::OpenOptions, path: &Path) -> Result<File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32,
+    );
+    options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Error::usage(format!(
+                "{} is a symlink; stack never follows a link to open a lock file",
+                path.display()
+            ))
+            .with_hint("remove the link: stack creates its lock files itself")
+        } else {
+            Error::io("open", path, e)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,7 +360,7 @@ mod tests {
                 new: "never".into(),
             },
         ];
-        assert!(write_all_or_none(&writes).is_err());
+        assert!(write_all_or_none(&dir, &writes).is_err());
         assert_eq!(fs::read_to_string(&kept).unwrap(), "old");
         assert!(!created.exists());
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();

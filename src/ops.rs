@@ -18,15 +18,20 @@ use crate::verify::{Health, Verifier};
 /// Values for some or all slots of a provider, in the manifest's slot order.
 pub type Values = Vec<(String, Secret)>;
 
-/// Parses the project files that exist, so a malformed one stops a command before it
-/// asks for values or sends anything.
+/// Parses the project files that exist, and checks where they would be written, so a
+/// malformed or misplaced one stops a command before it asks for values or sends anything.
 pub fn check_files(start: &Path) -> Result<()> {
     let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
     let toml_path = root.join(project::FILE);
     if let Some(text) = read_optional(&toml_path)? {
         project::parse(&toml_path, &text)?;
     }
-    ProjectFiles::read(&root).map(drop)
+    ProjectFiles::read(&root)?;
+    // A link out of the project is refused before any value is asked for or stored.
+    for name in PROJECT_FILES {
+        crate::fsutil::destination(&root, &root.join(name))?;
+    }
+    Ok(())
 }
 
 pub struct AddOutcome {
@@ -154,7 +159,7 @@ pub fn add(
         new: editor.render(),
     });
     let changed = changed_names(&writes);
-    if let Err(e) = write_all_or_none(&writes) {
+    if let Err(e) = write_all_or_none(&root, &writes) {
         undo.rollback(vault);
         return Err(e);
     }
@@ -185,8 +190,7 @@ pub fn remove(
     let _lock = ProjectLock::acquire(&root)?;
     remove_stale_temps(&root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
-    let toml_old =
-        std::fs::read_to_string(&toml_path).map_err(|e| Error::io("read", &toml_path, e))?;
+    let toml_old = crate::fsutil::read(&toml_path)?;
     let (mut editor, config) = Editor::parse(&toml_path, &toml_old)?;
     let Some(entry) = config.services.get(service) else {
         return Err(no_such_service(service));
@@ -244,10 +248,10 @@ pub fn remove(
     }];
     writes.extend(files.writes());
     let changed = changed_names(&writes);
-    write_all_or_none(&writes)?;
+    write_all_or_none(&root, &writes)?;
     if let Err(e) = vault.delete(&keys) {
         let _ = vault.set(&previous);
-        put_back(&writes);
+        put_back(&root, &writes);
         return Err(e);
     }
     Ok(RemoveOutcome {
@@ -486,16 +490,7 @@ fn environment_with(
 /// Reads an `--env-file`; `shown` is the path as the user gave it.
 /// The file's text, wiped on drop like the values read from it.
 fn read_env_file(path: &Path, shown: &Path) -> Result<zeroize::Zeroizing<String>> {
-    std::fs::File::open(path)
-        .and_then(crate::secret::read_to_string)
-        .map_err(|e| {
-            let not_found = e.kind() == std::io::ErrorKind::NotFound;
-            let mut err = Error::io("read env file", shown, e);
-            if not_found {
-                err.kind = Kind::Usage;
-            }
-            err
-        })
+    crate::fsutil::read_secret(path, shown)
 }
 
 /// The vault key a `stack://` reference in variable `name` points at.
@@ -754,7 +749,7 @@ pub fn rewrite_references(path: &Path, imported: &[(&str, &Values)]) -> Result<b
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale_temps(dir, &[name]);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let text = crate::fsutil::read(path)?;
     let mut file = DotEnv::parse(path, &text)?;
     for (service, values) in imported {
         for (slot, value) in values.iter() {
@@ -768,7 +763,7 @@ pub fn rewrite_references(path: &Path, imported: &[(&str, &Values)]) -> Result<b
     if file.render() == text {
         return Ok(false);
     }
-    crate::fsutil::write_atomic(path, file.render())?;
+    crate::fsutil::write_atomic(dir, path, file.render())?;
     Ok(true)
 }
 

@@ -175,7 +175,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
 
 pub fn load(root: &Path) -> Result<Config> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    let text = crate::fsutil::read(&path)?;
     parse(&path, &text)
 }
 

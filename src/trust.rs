@@ -6,19 +6,16 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fsutil::{ProjectLock, write_atomic};
+use crate::fsutil::{self, ProjectLock};
 use crate::project;
 
 /// The store's file name in [`crate::data_dir`].
 pub const FILE: &str = "trust.json";
-/// A store larger than this is not read: it is not one stack wrote.
-const MAX_LEN: u64 = 1 << 20;
 
 /// `{"version": 1, "projects": {"<id>": ["<canonical root>", …]}}`
 #[derive(Default, Serialize, Deserialize)]
@@ -146,24 +143,15 @@ fn store_path() -> Result<PathBuf> {
 /// The store, or an empty one when there is none yet; a damaged one is an error (a
 /// store stack cannot read approves nothing).
 fn read(path: &Path) -> Result<Store> {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Store::default()),
-        Err(e) => return Err(Error::io("read", path, e)),
+    let Some(text) = fsutil::read_optional(path)? else {
+        return Ok(Store::default());
     };
-    let mut text = String::new();
-    file.take(MAX_LEN + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| Error::io("read", path, e))?;
     let damaged = |why: &str| {
         Error::usage(format!("{}: {why}", path.display())).with_hint(format!(
             "delete {} to forget every approval; stack asks again",
             path.display()
         ))
     };
-    if text.len() as u64 > MAX_LEN {
-        return Err(damaged("larger than stack ever writes"));
-    }
     let store: Store = serde_json::from_str(&text).map_err(|e| damaged(&e.to_string()))?;
     if store.version != 1 {
         return Err(damaged("not a version this stack reads (expected 1)"));
@@ -197,5 +185,5 @@ fn write(path: &Path, mut store: Store) -> Result<()> {
     options
         .open(path)
         .map_err(|e| Error::io("write", path, e))?;
-    write_atomic(path, &text)
+    fsutil::write_atomic(path.parent().unwrap_or(Path::new(".")), path, &text)
 }

@@ -34,11 +34,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
     let catalog = Catalog::load()?;
     let path = ctx.cwd.join(&args.file);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        let mut err = Error::io("read", &args.file, e);
-        err.kind = Kind::Usage;
-        err
-    })?;
+    let text = stack::fsutil::read_secret(&path, &args.file)?;
     let plan = ops::import_plan(&catalog, &args.file, &text)?;
     let vault = ctx.open_vault()?;
     if !args.dry_run {

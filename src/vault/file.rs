@@ -374,9 +374,7 @@ impl FileVault {
         let mut name = self.path.clone().into_os_string();
         name.push(".lock");
         let path = PathBuf::from(name);
-        let file = private_file(false)
-            .open(&path)
-            .map_err(|e| Error::io("open", &path, e))?;
+        let file = crate::fsutil::open_lock_file(&mut private_file(false), &path)?;
         file.lock().map_err(|e| Error::io("lock", &path, e))?;
         Ok(file)
     }
