@@ -61,11 +61,17 @@ _stack() {
             stack__subcmd__ci,help)
                 cmd="stack__subcmd__ci__subcmd__help"
                 ;;
+            stack__subcmd__ci,mask)
+                cmd="stack__subcmd__ci__subcmd__mask"
+                ;;
             stack__subcmd__ci__subcmd__help,github)
                 cmd="stack__subcmd__ci__subcmd__help__subcmd__github"
                 ;;
             stack__subcmd__ci__subcmd__help,help)
                 cmd="stack__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            stack__subcmd__ci__subcmd__help,mask)
+                cmd="stack__subcmd__ci__subcmd__help__subcmd__mask"
                 ;;
             stack__subcmd__help,add)
                 cmd="stack__subcmd__help__subcmd__add"
@@ -108,6 +114,9 @@ _stack() {
                 ;;
             stack__subcmd__help__subcmd__ci,github)
                 cmd="stack__subcmd__help__subcmd__ci__subcmd__github"
+                ;;
+            stack__subcmd__help__subcmd__ci,mask)
+                cmd="stack__subcmd__help__subcmd__ci__subcmd__mask"
                 ;;
             stack__subcmd__help__subcmd__vault,copy)
                 cmd="stack__subcmd__help__subcmd__vault__subcmd__copy"
@@ -200,7 +209,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__ci)
-            opts="-C -q -v -h --vault --color --quiet --verbose --help github help"
+            opts="-C -q -v -h --vault --color --quiet --verbose --help github mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,7 +265,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__ci__subcmd__help)
-            opts="github help"
+            opts="github mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +299,50 @@ _stack() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__ci__subcmd__help__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__ci__subcmd__mask)
+            opts="-C -q -v -h --env --vault --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -450,7 +503,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help__subcmd__ci)
-            opts="github"
+            opts="github mask"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +517,20 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help__subcmd__ci__subcmd__github)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__help__subcmd__ci__subcmd__mask)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

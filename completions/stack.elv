@@ -38,7 +38,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
-            cand ci 'Print a CI workflow for this project'
+            cand ci 'Print a CI workflow for this project, or register its secrets with the CI''s masking'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -221,6 +221,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;ci;github'= {
@@ -235,11 +236,26 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'stack;ci;mask'= {
+            cand --env 'Environment whose slots to register'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'stack;ci;help'= {
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;ci;help;github'= {
+        }
+        &'stack;ci;help;mask'= {
         }
         &'stack;ci;help;help'= {
         }
@@ -280,7 +296,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
-            cand ci 'Print a CI workflow for this project'
+            cand ci 'Print a CI workflow for this project, or register its secrets with the CI''s masking'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -311,8 +327,11 @@ set edit:completion:arg-completer[stack] = {|@words|
         }
         &'stack;help;ci'= {
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
         }
         &'stack;help;ci;github'= {
+        }
+        &'stack;help;ci;mask'= {
         }
         &'stack;help;providers'= {
         }
