@@ -437,7 +437,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__exec)
-            opts="-C -q -v -h --env --only --env-file --mask --no-mask --vault --color --quiet --verbose --help"
+            opts="-C -q -v -h --env --only --env-file --mask --no-mask --pass-vault-credentials --vault --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -99,6 +99,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand --color 'When to use colours'
             cand --mask 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]'
             cand --no-mask 'Pass the command''s output through untouched, even in CI or to a file'
+            cand --pass-vault-credentials 'Leave the vault''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command''s environment: for a command that is itself `stack`. They are masked in its output all the same'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more about what happens (repeatable)'

@@ -107,6 +107,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand exec" -l mask -d 'Hide injected secrets in the command\'s output [default: when stdout or stderr is not a terminal, or in CI]'
 complete -c stack -n "__fish_stack_using_subcommand exec" -l no-mask -d 'Pass the command\'s output through untouched, even in CI or to a file'
+complete -c stack -n "__fish_stack_using_subcommand exec" -l pass-vault-credentials -d 'Leave the vault\'s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command\'s environment: for a command that is itself `stack`. They are masked in its output all the same'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'

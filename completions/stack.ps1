@@ -106,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--mask', '--mask', [CompletionResultType]::ParameterName, 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]')
             [CompletionResult]::new('--no-mask', '--no-mask', [CompletionResultType]::ParameterName, 'Pass the command''s output through untouched, even in CI or to a file')
+            [CompletionResult]::new('--pass-vault-credentials', '--pass-vault-credentials', [CompletionResultType]::ParameterName, 'Leave the vault''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command''s environment: for a command that is itself `stack`. They are masked in its output all the same')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')

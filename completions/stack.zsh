@@ -100,6 +100,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '--mask[Hide injected secrets in the command'\''s output \[default\: when stdout or stderr is not a terminal, or in CI\]]' \
 '(--mask)--no-mask[Pass the command'\''s output through untouched, even in CI or to a file]' \
+'--pass-vault-credentials[Leave the vault'\''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command'\''s environment\: for a command that is itself \`stack\`. They are masked in its output all the same]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
 '*-v[Say more about what happens (repeatable)]' \

@@ -32,6 +32,11 @@ pub struct Args {
     /// Pass the command's output through untouched, even in CI or to a file
     #[arg(long, conflicts_with = "mask")]
     no_mask: bool,
+    /// Leave the vault's own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE,
+    /// VAULT_TOKEN, BAO_TOKEN) in the command's environment: for a command that is itself
+    /// `stack`. They are masked in its output all the same
+    #[arg(long)]
+    pass_vault_credentials: bool,
     /// The command and its arguments, passed through byte for byte
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD",
           value_parser = clap::value_parser!(OsString))]
@@ -57,17 +62,39 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         values.len(),
         args.env
     ));
+    // stack's own credentials, not the command's: kept from it, and masked in any case.
+    let credentials = vault_credentials();
+    let (values, shadowing): (Vec<Injected>, Vec<Injected>) = values
+        .into_iter()
+        .partition(|v| !VAULT_CREDENTIALS.contains(&v.name.as_str()));
+    for v in &shadowing {
+        ctx.ui.warn(&format!(
+            "{} is not set for the command: that name is kept for the vault's own credential",
+            v.name
+        ));
+    }
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
+    if !args.pass_vault_credentials {
+        for name in VAULT_CREDENTIALS {
+            cmd.env_remove(name);
+        }
+    }
     for v in &values {
         cmd.env(&v.name, v.value.expose());
     }
     if masking(&args) {
-        let secrets = secret_slots(&values);
+        let secrets: Vec<(&str, &stack::Secret)> = secret_slots(&values)
+            .into_iter()
+            .chain(shadowing.iter().map(|v| (v.name.as_str(), &v.value)))
+            .chain(credentials.iter().map(|(name, value)| (*name, value)))
+            .collect();
         let masker = Masker::new(&secrets);
         if !masker.is_empty() {
             drop(secrets);
             drop(values);
+            drop(shadowing);
+            drop(credentials);
             ctx.ui
                 .verbose("masking secrets in the command's output; stack stays its parent");
             ctx.ui.flush();
@@ -143,6 +170,25 @@ fn is_secret(catalog: Option<&stack::catalog::Catalog>, v: &Injected) -> bool {
         .and_then(|c| c.get(provider))
         .and_then(|p| p.slot(slot))
         .is_none_or(|s| s.secret)
+}
+
+/// The variables that unlock a vault: `stack`'s credentials, never the command's.
+const VAULT_CREDENTIALS: [&str; 4] = [
+    "STACK_AGE_IDENTITY",
+    "STACK_VAULT_PASSPHRASE",
+    "VAULT_TOKEN",
+    "BAO_TOKEN",
+];
+
+/// The vault credentials set in `stack`'s environment (an empty one is none).
+fn vault_credentials() -> Vec<(&'static str, stack::Secret)> {
+    VAULT_CREDENTIALS
+        .into_iter()
+        .filter_map(|name| {
+            let value = std::env::var(name).ok()?;
+            (!value.is_empty()).then(|| (name, stack::Secret::new(value)))
+        })
+        .collect()
 }
 
 /// Replaces this process with the command, so signals, the terminal and the exit code
