@@ -64,11 +64,17 @@ _stack() {
             stack__subcmd__ci,help)
                 cmd="stack__subcmd__ci__subcmd__help"
                 ;;
+            stack__subcmd__ci,mask)
+                cmd="stack__subcmd__ci__subcmd__mask"
+                ;;
             stack__subcmd__ci__subcmd__help,github)
                 cmd="stack__subcmd__ci__subcmd__help__subcmd__github"
                 ;;
             stack__subcmd__ci__subcmd__help,help)
                 cmd="stack__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            stack__subcmd__ci__subcmd__help,mask)
+                cmd="stack__subcmd__ci__subcmd__help__subcmd__mask"
                 ;;
             stack__subcmd__help,add)
                 cmd="stack__subcmd__help__subcmd__add"
@@ -114,6 +120,9 @@ _stack() {
                 ;;
             stack__subcmd__help__subcmd__ci,github)
                 cmd="stack__subcmd__help__subcmd__ci__subcmd__github"
+                ;;
+            stack__subcmd__help__subcmd__ci,mask)
+                cmd="stack__subcmd__help__subcmd__ci__subcmd__mask"
                 ;;
             stack__subcmd__help__subcmd__vault,copy)
                 cmd="stack__subcmd__help__subcmd__vault__subcmd__copy"
@@ -206,7 +215,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__ci)
-            opts="-C -q -v -h --vault --color --quiet --verbose --help github help"
+            opts="-C -q -v -h --vault --color --quiet --verbose --help github mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,7 +271,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__ci__subcmd__help)
-            opts="github help"
+            opts="github mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +305,50 @@ _stack() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__ci__subcmd__help__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__ci__subcmd__mask)
+            opts="-C -q -v -h --env --vault --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -W "keychain file bao env" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -390,7 +443,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__exec)
-            opts="-C -q -v -h --env --only --env-file --mask --no-mask --vault --color --quiet --verbose --help"
+            opts="-C -q -v -h --env --only --env-file --mask --no-mask --pass-vault-credentials --vault --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,7 +509,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help__subcmd__ci)
-            opts="github"
+            opts="github mask"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +523,20 @@ _stack() {
             return 0
             ;;
         stack__subcmd__help__subcmd__ci__subcmd__github)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        stack__subcmd__help__subcmd__ci__subcmd__mask)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

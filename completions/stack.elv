@@ -38,7 +38,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
-            cand ci 'Print a CI workflow for this project'
+            cand ci 'Print a CI workflow for this project, or register its secrets with the CI''s masking'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
             cand trust 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
@@ -100,6 +100,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand --color 'When to use colours'
             cand --mask 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]'
             cand --no-mask 'Pass the command''s output through untouched, even in CI or to a file'
+            cand --pass-vault-credentials 'Leave the vault''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command''s environment: for a command that is itself `stack`. They are masked in its output all the same'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more about what happens (repeatable)'
@@ -222,6 +223,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;ci;github'= {
@@ -236,11 +238,26 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'stack;ci;mask'= {
+            cand --env 'Environment whose slots to register'
+            cand -C 'Run as if stack was started in DIR'
+            cand --vault 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]'
+            cand --color 'When to use colours'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more about what happens (repeatable)'
+            cand --verbose 'Say more about what happens (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'stack;ci;help'= {
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'stack;ci;help;github'= {
+        }
+        &'stack;ci;help;mask'= {
         }
         &'stack;ci;help;help'= {
         }
@@ -291,7 +308,7 @@ set edit:completion:arg-completer[stack] = {|@words|
             cand import 'Move the plaintext credentials of a .env file into the vault'
             cand completion 'Print a shell completion script'
             cand vault 'Inspect the vault, or move this project''s slots to another one'
-            cand ci 'Print a CI workflow for this project'
+            cand ci 'Print a CI workflow for this project, or register its secrets with the CI''s masking'
             cand providers 'List the provider catalog'
             cand recommend 'Rank catalog providers for a plain-language brief'
             cand trust 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
@@ -323,8 +340,11 @@ set edit:completion:arg-completer[stack] = {|@words|
         }
         &'stack;help;ci'= {
             cand github 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+            cand mask 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected'
         }
         &'stack;help;ci;github'= {
+        }
+        &'stack;help;ci;mask'= {
         }
         &'stack;help;providers'= {
         }

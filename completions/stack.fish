@@ -45,7 +45,7 @@ complete -c stack -n "__fish_stack_needs_command" -f -a "env" -d 'Show this proj
 complete -c stack -n "__fish_stack_needs_command" -f -a "import" -d 'Move the plaintext credentials of a .env file into the vault'
 complete -c stack -n "__fish_stack_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c stack -n "__fish_stack_needs_command" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
-complete -c stack -n "__fish_stack_needs_command" -f -a "ci" -d 'Print a CI workflow for this project'
+complete -c stack -n "__fish_stack_needs_command" -f -a "ci" -d 'Print a CI workflow for this project, or register its secrets with the CI\'s masking'
 complete -c stack -n "__fish_stack_needs_command" -f -a "providers" -d 'List the provider catalog'
 complete -c stack -n "__fish_stack_needs_command" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
 complete -c stack -n "__fish_stack_needs_command" -f -a "trust" -d 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
@@ -108,6 +108,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand exec" -l mask -d 'Hide injected secrets in the command\'s output [default: when stdout or stderr is not a terminal, or in CI]'
 complete -c stack -n "__fish_stack_using_subcommand exec" -l no-mask -d 'Pass the command\'s output through untouched, even in CI or to a file'
+complete -c stack -n "__fish_stack_using_subcommand exec" -l pass-vault-credentials -d 'Leave the vault\'s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command\'s environment: for a command that is itself `stack`. They are masked in its output all the same'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'
@@ -209,19 +210,20 @@ complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subco
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s C -d 'Run as if stack was started in DIR' -r -F
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
 bao\t''
 env\t''"
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s v -l verbose -d 'Say more about what happens (repeatable)'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -s h -l help -d 'Print help'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -f -a "mask" -d 'On GitHub Actions, register every secret slot with the runner\'s masking (::add-mask::) for the job\'s later steps; its output must not be redirected'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -l vault -d 'Where CI reads the slots from' -r -f -a "env\t''
 bao\t''
 file\t''"
@@ -233,7 +235,20 @@ never\t''"
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s q -l quiet -d 'Print only errors and warnings'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s v -l verbose -d 'Say more about what happens (repeatable)'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s h -l help -d 'Print help'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -l env -d 'Environment whose slots to register' -r
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s C -d 'Run as if stack was started in DIR' -r -F
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
+file\t''
+bao\t''
+env\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s q -l quiet -d 'Print only errors and warnings'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "mask" -d 'On GitHub Actions, register every secret slot with the runner\'s masking (::add-mask::) for the job\'s later steps; its output must not be redirected'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c stack -n "__fish_stack_using_subcommand providers" -l category -d 'Only this category (auth, database, ai, …; any case)' -r
 complete -c stack -n "__fish_stack_using_subcommand providers" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -281,7 +296,7 @@ complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_su
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "import" -d 'Move the plaintext credentials of a .env file into the vault'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "completion" -d 'Print a shell completion script'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "vault" -d 'Inspect the vault, or move this project\'s slots to another one'
-complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "ci" -d 'Print a CI workflow for this project'
+complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "ci" -d 'Print a CI workflow for this project, or register its secrets with the CI\'s masking'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "providers" -d 'List the provider catalog'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "trust" -d 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
@@ -289,3 +304,4 @@ complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_su
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
 complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
+complete -c stack -n "__fish_stack_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "mask" -d 'On GitHub Actions, register every secret slot with the runner\'s masking (::add-mask::) for the job\'s later steps; its output must not be redirected'

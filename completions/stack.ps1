@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move the plaintext credentials of a .env file into the vault')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
-            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project, or register its secrets with the CI''s masking')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)')
@@ -107,6 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--mask', '--mask', [CompletionResultType]::ParameterName, 'Hide injected secrets in the command''s output [default: when stdout or stderr is not a terminal, or in CI]')
             [CompletionResult]::new('--no-mask', '--no-mask', [CompletionResultType]::ParameterName, 'Pass the command''s output through untouched, even in CI or to a file')
+            [CompletionResult]::new('--pass-vault-credentials', '--pass-vault-credentials', [CompletionResultType]::ParameterName, 'Leave the vault''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command''s environment: for a command that is itself `stack`. They are masked in its output all the same')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
@@ -241,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -257,12 +259,29 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'stack;ci;mask' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment whose slots to register')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if stack was started in DIR')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'stack;ci;help' {
             [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'stack;ci;help;github' {
+            break
+        }
+        'stack;ci;help;mask' {
             break
         }
         'stack;ci;help;help' {
@@ -318,7 +337,7 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move the plaintext credentials of a .env file into the vault')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Inspect the vault, or move this project''s slots to another one')
-            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Print a CI workflow for this project, or register its secrets with the CI''s masking')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the provider catalog')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Rank catalog providers for a plain-language brief')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)')
@@ -362,9 +381,13 @@ Register-ArgumentCompleter -Native -CommandName 'stack' -ScriptBlock {
         }
         'stack;help;ci' {
             [CompletionResult]::new('github', 'github', [CompletionResultType]::ParameterValue, 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)')
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'On GitHub Actions, register every secret slot with the runner''s masking (::add-mask::) for the job''s later steps; its output must not be redirected')
             break
         }
         'stack;help;ci;github' {
+            break
+        }
+        'stack;help;ci;mask' {
             break
         }
         'stack;help;providers' {

@@ -100,6 +100,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '--mask[Hide injected secrets in the command'\''s output \[default\: when stdout or stderr is not a terminal, or in CI\]]' \
 '(--mask)--no-mask[Pass the command'\''s output through untouched, even in CI or to a file]' \
+'--pass-vault-credentials[Leave the vault'\''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command'\''s environment\: for a command that is itself \`stack\`. They are masked in its output all the same]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
 '*-v[Say more about what happens (repeatable)]' \
@@ -290,6 +291,20 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 && ret=0
 ;;
+(mask)
+_arguments "${_arguments_options[@]}" : \
+'--env=[Environment whose slots to register]:ENV:_default' \
+'-C+[Run as if stack was started in DIR]:DIR:_files' \
+'--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
+'--color=[When to use colours]:WHEN:(auto always never)' \
+'(-v --verbose)-q[Print only errors and warnings]' \
+'(-v --verbose)--quiet[Print only errors and warnings]' \
+'*-v[Say more about what happens (repeatable)]' \
+'*--verbose[Say more about what happens (repeatable)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_stack__subcmd__ci__subcmd__help_commands" \
@@ -303,6 +318,10 @@ _arguments "${_arguments_options[@]}" : \
         curcontext="${curcontext%:*:*}:stack-ci-help-command-$line[1]:"
         case $line[1] in
             (github)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(mask)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -447,6 +466,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(mask)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -488,7 +511,7 @@ _stack_commands() {
 'import:Move the plaintext credentials of a .env file into the vault' \
 'completion:Print a shell completion script' \
 'vault:Inspect the vault, or move this project'\''s slots to another one' \
-'ci:Print a CI workflow for this project' \
+'ci:Print a CI workflow for this project, or register its secrets with the CI'\''s masking' \
 'providers:List the provider catalog' \
 'recommend:Rank catalog providers for a plain-language brief' \
 'trust:Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)' \
@@ -505,6 +528,7 @@ _stack__subcmd__add_commands() {
 _stack__subcmd__ci_commands() {
     local commands; commands=(
 'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+'mask:On GitHub Actions, register every secret slot with the runner'\''s masking (\:\:add-mask\:\:) for the job'\''s later steps; its output must not be redirected' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack ci commands' commands "$@"
@@ -518,6 +542,7 @@ _stack__subcmd__ci__subcmd__github_commands() {
 _stack__subcmd__ci__subcmd__help_commands() {
     local commands; commands=(
 'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+'mask:On GitHub Actions, register every secret slot with the runner'\''s masking (\:\:add-mask\:\:) for the job'\''s later steps; its output must not be redirected' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'stack ci help commands' commands "$@"
@@ -531,6 +556,16 @@ _stack__subcmd__ci__subcmd__help__subcmd__github_commands() {
 _stack__subcmd__ci__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'stack ci help help commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__help__subcmd__mask_commands] )) ||
+_stack__subcmd__ci__subcmd__help__subcmd__mask_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack ci help mask commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__ci__subcmd__mask_commands] )) ||
+_stack__subcmd__ci__subcmd__mask_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack ci mask commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__completion_commands] )) ||
 _stack__subcmd__completion_commands() {
@@ -564,7 +599,7 @@ _stack__subcmd__help_commands() {
 'import:Move the plaintext credentials of a .env file into the vault' \
 'completion:Print a shell completion script' \
 'vault:Inspect the vault, or move this project'\''s slots to another one' \
-'ci:Print a CI workflow for this project' \
+'ci:Print a CI workflow for this project, or register its secrets with the CI'\''s masking' \
 'providers:List the provider catalog' \
 'recommend:Rank catalog providers for a plain-language brief' \
 'trust:Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)' \
@@ -581,6 +616,7 @@ _stack__subcmd__help__subcmd__add_commands() {
 _stack__subcmd__help__subcmd__ci_commands() {
     local commands; commands=(
 'github:A GitHub Actions workflow (save it as .github/workflows/stack.yml)' \
+'mask:On GitHub Actions, register every secret slot with the runner'\''s masking (\:\:add-mask\:\:) for the job'\''s later steps; its output must not be redirected' \
     )
     _describe -t commands 'stack help ci commands' commands "$@"
 }
@@ -588,6 +624,11 @@ _stack__subcmd__help__subcmd__ci_commands() {
 _stack__subcmd__help__subcmd__ci__subcmd__github_commands() {
     local commands; commands=()
     _describe -t commands 'stack help ci github commands' commands "$@"
+}
+(( $+functions[_stack__subcmd__help__subcmd__ci__subcmd__mask_commands] )) ||
+_stack__subcmd__help__subcmd__ci__subcmd__mask_commands() {
+    local commands; commands=()
+    _describe -t commands 'stack help ci mask commands' commands "$@"
 }
 (( $+functions[_stack__subcmd__help__subcmd__completion_commands] )) ||
 _stack__subcmd__help__subcmd__completion_commands() {

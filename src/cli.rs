@@ -129,16 +129,27 @@ fn setup(
 }
 
 /// A key pasted as an argument must not be echoed into a terminal log by a usage error:
-/// arguments shaped like a provider's secret are blanked out.
+/// arguments shaped like a provider's secret are blanked out. `STACK_VAULT` and
+/// `STACK_ENV` are not on the command line the user sees: an invalid one is never shown.
 fn redact_secrets(mut text: String) -> String {
     let Ok(catalog) = stack::catalog::Catalog::builtin() else {
         return text;
     };
     for arg in std::env::args().skip(1) {
         let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
-        if catalog.looks_secret(value) {
+        if catalog.looks_secret(value) || commands::secret_shaped(value) {
             text = text.replace(value, "<redacted>");
         }
+    }
+    let vault = std::env::var("STACK_VAULT")
+        .ok()
+        .filter(|v| v.parse::<VaultKind>().is_err());
+    let env = std::env::var("STACK_ENV")
+        .ok()
+        .filter(|v| commands::env_name(v).is_err());
+    for value in [vault, env].into_iter().flatten().filter(|v| !v.is_empty()) {
+        // clap quotes the value it refuses.
+        text = text.replace(&format!("'{value}'"), "'<redacted>'");
     }
     text
 }

@@ -516,8 +516,8 @@ const fn step(args: &'static [&'static str], code: i32) -> Step {
 /// and "In CI"): `env --reveal` on a terminal after a confirmation (here, without one, it
 /// is run and must refuse: exit 2, nothing printed); `exec --no-mask` of a command that
 /// prints the value itself (its output is the command's, untouched by design; here the
-/// command does not print it); `exec` with `GITHUB_ACTIONS=true`, which writes
-/// `::add-mask::<value>` for the runner to hide.
+/// command does not print it); `ci mask` on GitHub Actions, which writes
+/// `::add-mask::<value>` for the runner to hide (tests/ci.rs).
 #[test]
 fn every_command_at_full_verbosity_prints_no_secret() {
     require_keyring();

@@ -1,5 +1,5 @@
-//! The `env` vault (CI secrets as environment variables), vault selection, GitHub Actions
-//! masking and `stack ci github`.
+//! The `env` vault (CI secrets as environment variables), vault selection and
+//! `stack ci github` (GitHub Actions masking: tests/ci.rs).
 
 mod common;
 
@@ -97,32 +97,6 @@ fn doctor_on_the_env_vault_finds_a_ci_secret_that_was_rotated_away() {
 }
 
 #[test]
-fn on_github_actions_exec_masks_every_secret_before_the_command_runs() {
-    let env = TestEnv::new();
-    workos_project(&env);
-    let out = run(with_ci_secrets(
-        &mut env.stack(&["exec", "--", "echo", "child output"]),
-        API_KEY,
-    )
-    .env("GITHUB_ACTIONS", "true"));
-    out.assert_code(0);
-    assert_eq!(
-        out.stdout(),
-        format!("::add-mask::{API_KEY}\nchild output\n"),
-        "the key is masked first; the client ID is no secret"
-    );
-    let plain = run(with_ci_secrets(
-        &mut env.stack(&["exec", "--", "true"]),
-        API_KEY,
-    ));
-    assert_eq!(
-        plain.stdout(),
-        "",
-        "no mask commands outside GitHub Actions"
-    );
-}
-
-#[test]
 fn the_vault_comes_from_the_flag_then_the_variable_then_the_user_config() {
     let env = TestEnv::new();
     workos_project(&env);
@@ -211,24 +185,4 @@ fn ci_github_wires_each_vault_from_repository_secrets() {
         "{wf}"
     );
     run(&mut env.stack(&["ci", "github", "--vault", "keychain"])).assert_code(2);
-}
-
-#[test]
-fn on_github_actions_with_stdout_in_a_file_the_masks_go_to_stderr() {
-    let env = TestEnv::new();
-    workos_project(&env);
-    let file = std::fs::File::create(env.path("out.txt")).unwrap();
-    let out = run(with_ci_secrets(
-        &mut env.stack(&["exec", "--", "echo", "child output"]),
-        API_KEY,
-    )
-    .env("GITHUB_ACTIONS", "true")
-    .stdout(file));
-    out.assert_code(0);
-    assert_eq!(
-        env.read("out.txt"),
-        "child output\n",
-        "no secret in the file"
-    );
-    assert!(out.stderr().contains("::add-mask::"), "{out:?}");
 }

@@ -1,11 +1,14 @@
 //! `stack ci github`: a GitHub Actions workflow that checks the credentials and runs the
-//! tests under `stack exec`, with the vault wired from repository secrets.
+//! tests under `stack exec`, with the vault wired from repository secrets. `stack ci mask`:
+//! the step of that workflow that registers every secret with the runner's masking.
 
-use stack::project;
+use std::io::IsTerminal;
+
+use stack::{Error, project};
 
 use crate::cli::Context;
 
-/// Print a CI workflow for this project
+/// Print a CI workflow for this project, or register its secrets with the CI's masking
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -24,14 +27,27 @@ enum Command {
         #[arg(long, value_name = "CMD", default_value = "cargo test")]
         run: String,
     },
+    /// On GitHub Actions, register every secret slot with the runner's masking
+    /// (::add-mask::) for the job's later steps; its output must not be redirected
+    Mask {
+        /// Environment whose slots to register
+        #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
+        env: String,
+    },
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
-    let Command::Github { vault, run } = args.command;
+    match args.command {
+        Command::Github { vault, run } => github(ctx, &vault, &run),
+        Command::Mask { env } => mask(ctx, &env),
+    }
+}
+
+fn github(ctx: &Context, vault: &str, run: &str) -> stack::Result<u8> {
     let root = project::require_root(&ctx.cwd)?;
     let config = project::load(&root)?;
     let mut env = vec![format!("STACK_VAULT: {vault}")];
-    match vault.as_str() {
+    match vault {
         "env" => {
             for entry in config.services.values() {
                 for slot in &entry.secrets {
@@ -63,12 +79,94 @@ jobs:
       - uses: actions/checkout@v4
       # Set the repository variable STACK_GIT_URL to where you install stack from.
       - run: cargo install --locked --git \"${{{{ vars.STACK_GIT_URL }}}}\" stack
+      # Registers every secret with the runner, which hides it in the later steps' logs.
+      # Do not redirect its output (no > file, no | tee): the runner must read it, and a
+      # file would keep every value.
+      - run: stack ci mask
       # Exit 1: a credential was rejected or is missing; 3: a provider was unreachable.
       - run: stack doctor --json
-      # stack masks every injected secret in this job's log (::add-mask::).
+      # stack also masks the secrets in the command's own output.
       - run: stack exec -- {run}
 "
     );
     ctx.ui.out_bytes(workflow.as_bytes());
     Ok(0)
+}
+
+/// Writes one `::add-mask::` line per line of each secret slot's value, for the GitHub
+/// Actions runner that reads this step's stdout. Refused, before any value is read, where
+/// stdout is kept or seen instead (a file, a terminal); all or nothing when a slot is missing.
+fn mask(ctx: &Context, env: &str) -> stack::Result<u8> {
+    if !std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        return Err(Error::usage(
+            "`stack ci mask` is for GitHub Actions (GITHUB_ACTIONS=true): elsewhere nothing \
+             reads its output",
+        )
+        .with_hint("`stack exec` masks the secrets in the command's own output"));
+    }
+    if let Some(kept) = stdout_kept() {
+        return Err(Error::usage(format!(
+            "stdout is {kept}: the values would be written there instead of reaching the runner"
+        ))
+        .with_hint("run `stack ci mask` as a step of its own, without redirecting its output"));
+    }
+    let vault = ctx.open_vault()?;
+    let values = stack::ops::environment(&ctx.cwd, &*vault, env, &[], &[])?;
+    let secrets = super::exec::secret_slots(&values);
+    // Room for the worst case up front (every char escaped, one line per char): a buffer
+    // that grew would free its old blocks unwiped.
+    let room = secrets
+        .iter()
+        .map(|(_, v)| 17 * (v.expose().len() + 1))
+        .sum();
+    let mut commands = zeroize::Zeroizing::new(String::with_capacity(room));
+    for (_, value) in secrets {
+        for line in value.expose().lines().filter(|l| !l.trim().is_empty()) {
+            // Workflow-command data escapes %, CR and LF (lines are split at LF already),
+            // char by char: no copy of the value is left behind unwiped.
+            commands.push_str("::add-mask::");
+            for c in line.chars() {
+                match c {
+                    '%' => commands.push_str("%25"),
+                    '\r' => commands.push_str("%0D"),
+                    c => commands.push(c),
+                }
+            }
+            commands.push('\n');
+        }
+    }
+    ctx.ui.out_bytes(commands.as_bytes());
+    ctx.ui.flush();
+    Ok(0)
+}
+
+/// What stdout is when it is not a pipe the runner reads (or /dev/null): "a terminal" or
+/// "a file".
+fn stdout_kept() -> Option<&'static str> {
+    if std::io::stdout().is_terminal() {
+        return Some("a terminal");
+    }
+    stdout_is_file().then_some("a file")
+}
+
+#[cfg(unix)]
+fn stdout_is_file() -> bool {
+    use std::os::fd::AsFd;
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(windows)]
+fn stdout_is_file() -> bool {
+    use std::os::windows::io::AsHandle;
+    std::io::stdout()
+        .as_handle()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
 }

@@ -32,6 +32,11 @@ pub struct Args {
     /// Pass the command's output through untouched, even in CI or to a file
     #[arg(long, conflicts_with = "mask")]
     no_mask: bool,
+    /// Leave the vault's own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE,
+    /// VAULT_TOKEN, BAO_TOKEN) in the command's environment: for a command that is itself
+    /// `stack`. They are masked in its output all the same
+    #[arg(long)]
+    pass_vault_credentials: bool,
     /// The command and its arguments, passed through byte for byte
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD",
           value_parser = clap::value_parser!(OsString))]
@@ -57,32 +62,39 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         values.len(),
         args.env
     ));
-    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        mask_on_github(ctx, &values);
+    // stack's own credentials, not the command's: kept from it, and masked in any case.
+    let credentials = vault_credentials();
+    let (values, shadowing): (Vec<Injected>, Vec<Injected>) = values
+        .into_iter()
+        .partition(|v| !VAULT_CREDENTIALS.contains(&v.name.as_str()));
+    for v in &shadowing {
+        ctx.ui.warn(&format!(
+            "{} is not set for the command: that name is kept for the vault's own credential",
+            v.name
+        ));
     }
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
+    if !args.pass_vault_credentials {
+        for name in VAULT_CREDENTIALS {
+            cmd.env_remove(name);
+        }
+    }
     for v in &values {
         cmd.env(&v.name, v.value.expose());
     }
     if masking(&args) {
-        let catalog = manifests(&values);
-        let secrets: Vec<(&str, &stack::Secret)> = values
-            .iter()
-            .filter(|v| is_secret(catalog.as_ref(), v))
-            // The marker names the slot, even when a reference put it under another name.
-            .map(|v| {
-                let slot = v
-                    .source
-                    .as_ref()
-                    .map_or(v.name.as_str(), |(_, s)| s.as_str());
-                (slot, &v.value)
-            })
+        let secrets: Vec<(&str, &stack::Secret)> = secret_slots(&values)
+            .into_iter()
+            .chain(shadowing.iter().map(|v| (v.name.as_str(), &v.value)))
+            .chain(credentials.iter().map(|(name, value)| (*name, value)))
             .collect();
         let masker = Masker::new(&secrets);
         if !masker.is_empty() {
             drop(secrets);
             drop(values);
+            drop(shadowing);
+            drop(credentials);
             ctx.ui
                 .verbose("masking secrets in the command's output; stack stays its parent");
             ctx.ui.flush();
@@ -123,6 +135,23 @@ fn masking(args: &Args) -> bool {
     ci || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal()
 }
 
+/// The values of the secret slots among `values`, each with the slot it comes from (a
+/// reference may have put it under another name): what is masked.
+pub(super) fn secret_slots(values: &[Injected]) -> Vec<(&str, &stack::Secret)> {
+    let catalog = manifests(values);
+    values
+        .iter()
+        .filter(|v| is_secret(catalog.as_ref(), v))
+        .map(|v| {
+            let slot = v
+                .source
+                .as_ref()
+                .map_or(v.name.as_str(), |(_, s)| s.as_str());
+            (slot, &v.value)
+        })
+        .collect()
+}
+
 /// A slot's value not known to be public is treated as secret (built-in manifests only, so
 /// a broken user manifest cannot turn masking off); a plain env-file value is not a slot.
 /// The built-in manifests of the providers `values` come from: only those are parsed.
@@ -143,46 +172,23 @@ fn is_secret(catalog: Option<&stack::catalog::Catalog>, v: &Injected) -> bool {
         .is_none_or(|s| s.secret)
 }
 
-/// Tells the GitHub Actions runner to hide every secret slot's value in the job's log,
-/// before the command can print one. A multi-line value is registered line by line.
-/// The commands go to stdout, where the runner reads them, unless stdout is a file: then
-/// the runner would never see them and the value would be written into that file.
-fn mask_on_github(ctx: &Context, values: &[Injected]) {
-    // Built-in manifests only (a broken user manifest must not stop the run); a slot not
-    // known to be public is masked.
-    let catalog = manifests(values);
-    let to_stderr = stdout_is_file();
-    for v in values {
-        if !is_secret(catalog.as_ref(), v) {
-            continue;
-        }
-        for line in v.value.expose().lines().filter(|l| !l.trim().is_empty()) {
-            let escaped = line.replace('%', "%25").replace('\r', "%0D");
-            let command = format!("::add-mask::{escaped}");
-            if to_stderr {
-                crate::ui::raw_stderr(&format!("{command}\n"));
-            } else {
-                ctx.ui.out(&command);
-            }
-        }
-    }
-    ctx.ui.flush();
-}
+/// The variables that unlock a vault: `stack`'s credentials, never the command's.
+const VAULT_CREDENTIALS: [&str; 4] = [
+    "STACK_AGE_IDENTITY",
+    "STACK_VAULT_PASSPHRASE",
+    "VAULT_TOKEN",
+    "BAO_TOKEN",
+];
 
-#[cfg(unix)]
-fn stdout_is_file() -> bool {
-    use std::os::fd::AsFd;
-    std::io::stdout()
-        .as_fd()
-        .try_clone_to_owned()
-        .map(std::fs::File::from)
-        .and_then(|f| f.metadata())
-        .is_ok_and(|m| m.is_file())
-}
-
-#[cfg(not(unix))]
-fn stdout_is_file() -> bool {
-    false
+/// The vault credentials set in `stack`'s environment (an empty one is none).
+fn vault_credentials() -> Vec<(&'static str, stack::Secret)> {
+    VAULT_CREDENTIALS
+        .into_iter()
+        .filter_map(|name| {
+            let value = std::env::var(name).ok()?;
+            (!value.is_empty()).then(|| (name, stack::Secret::new(value)))
+        })
+        .collect()
 }
 
 /// Replaces this process with the command, so signals, the terminal and the exit code

@@ -21,18 +21,72 @@ use stack::{Error, Secret};
 
 use crate::ui::Ui;
 
-/// `--env`: names the environment; it becomes part of a vault path, so it is kept simple.
+/// `--env` and `STACK_ENV`, the one check of an environment name. It becomes part of a
+/// vault path and is written into `.stack.toml`: it is kept simple, and a pasted key is
+/// refused (the usage error does not echo it: see `cli::redact_secrets`).
 pub fn env_name(s: &str) -> Result<String, String> {
-    let ok = !s.is_empty()
-        && s.len() <= 64
+    let well_formed = (1..=32).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !s.starts_with('.');
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err("use letters, digits, '-', '_' and '.' (e.g. dev, staging, prod)".into())
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !well_formed {
+        return Err(
+            "use at most 32 letters, digits, '-', '_' and '.', starting with a letter \
+                    or digit (e.g. dev, staging, prod)"
+                .into(),
+        );
     }
+    // The conventional names skip the catalog, whose parsing would cost every `exec` more
+    // than the rest of its work (a test checks that none of them is secret-shaped).
+    if !CONVENTIONAL_ENVS.contains(&s) && secret_shaped(s) {
+        return Err(
+            "that has the shape of a credential, not of an environment name \
+                    (e.g. dev, staging, prod)"
+                .into(),
+        );
+    }
+    Ok(s.to_string())
+}
+
+/// Environment names in common use.
+const CONVENTIONAL_ENVS: [&str; 13] = [
+    "dev",
+    "development",
+    "local",
+    "test",
+    "testing",
+    "ci",
+    "qa",
+    "uat",
+    "stage",
+    "staging",
+    "preview",
+    "prod",
+    "production",
+];
+
+/// Whether `value` starts with a prefix a built-in manifest names for a secret slot
+/// (`sk_live_`) or matches a secret slot's format. Formats any long word matches
+/// (`\S{20,}`) are left out: they cannot tell a name from a key.
+pub fn secret_shaped(value: &str) -> bool {
+    let Ok(catalog) = stack::catalog::Catalog::builtin() else {
+        return true;
+    };
+    let word = Secret::new("a".repeat(32));
+    let value = Secret::new(value);
+    catalog
+        .providers()
+        .iter()
+        .flat_map(|p| &p.slots)
+        .filter(|s| s.secret)
+        .any(|s| {
+            let prefixed = s.stages.as_ref().is_some_and(|st| {
+                [&st.staging, &st.production]
+                    .iter()
+                    .any(|p| !p.is_empty() && value.expose().starts_with(p.as_str()))
+            });
+            prefixed || (s.check_format(&value).is_ok() && s.check_format(&word).is_err())
+        })
 }
 
 /// A provider name: the built-in ones are offered by completions; a user's own manifests
@@ -174,4 +228,27 @@ pub fn slot_list(provider: &Provider) -> String {
         .map(|s| s.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_conventional_environment_name_is_secret_shaped() {
+        for name in CONVENTIONAL_ENVS {
+            assert!(!secret_shaped(name), "{name}");
+            assert!(env_name(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn secret_shaped_finds_formats_and_prefixes_not_long_words() {
+        assert!(secret_shaped("sk_live_FAKE000000000000000001"));
+        assert!(secret_shaped("sk_test_x"), "a secret slot's stage prefix");
+        assert!(
+            !secret_shaped("staging-eu-west-1-blue-green"),
+            "a long word"
+        );
+    }
 }

@@ -280,8 +280,16 @@ impl Bao {
         format!("{}/data/stack/{project}/{env}", self.mount)
     }
 
-    fn addr_str(&self) -> &str {
-        self.addr.as_str().trim_end_matches('/')
+    /// The address as every message shows it: scheme://host[:port][/path], never the
+    /// userinfo, query or fragment, which may carry a credential.
+    fn addr_str(&self) -> String {
+        let mut shown = self.addr.clone();
+        shown.set_query(None);
+        shown.set_fragment(None);
+        // Only fails for URLs without a host, which `from_env` refuses.
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        shown.as_str().trim_end_matches('/').to_string()
     }
 }
 

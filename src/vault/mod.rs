@@ -67,7 +67,8 @@ impl FromStr for VaultKind {
         VaultKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown vault {s:?} (expected keychain, file, bao or env)"))
+            // The name may come from a variable the user does not see: it is not echoed.
+            .ok_or_else(|| "unknown vault (expected keychain, file, bao or env)".to_string())
     }
 }
 
