@@ -18,15 +18,16 @@ use crate::verify::{Health, Verifier};
 /// Values for some or all slots of a provider, in the manifest's slot order.
 pub type Values = Vec<(String, Secret)>;
 
-/// Parses the project files that exist, so a malformed one stops a command before it
-/// asks for values or sends anything.
-pub fn check_files(start: &Path) -> Result<()> {
+/// Parses the project files that exist, so a malformed one (or an `.mcp.json` naming one
+/// of `mcp_names` twice) stops a command before it asks for values or sends anything.
+pub fn check_files(start: &Path, mcp_names: &[&str]) -> Result<()> {
     let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
     let toml_path = root.join(project::FILE);
     if let Some(text) = read_optional(&toml_path)? {
         project::parse(&toml_path, &text)?;
     }
-    ProjectFiles::read(&root).map(drop)
+    let files = ProjectFiles::read(&root)?;
+    mcp_names.iter().try_for_each(|name| files.mcp.check(name))
 }
 
 pub struct AddOutcome {
@@ -118,7 +119,7 @@ pub fn add(
     }
     let mcp_name = match &provider.mcp {
         None => None,
-        Some(m) => match files.mcp.add(&m.name, &m.entry) {
+        Some(m) => match files.mcp.add(&m.name, &m.entry)? {
             Added::Written | Added::AlreadyThere => Some(m.name.as_str()),
             Added::Foreign => {
                 warnings.push(format!(
@@ -202,8 +203,11 @@ pub fn remove(
     }
     if let Some(name) = &entry.mcp {
         let ours = catalog.get(&entry.provider).and_then(|p| p.mcp.as_ref());
-        let removed = ours.is_some_and(|m| files.mcp.remove(name, &m.entry));
-        if !removed && files.mcp.get(name).is_some() {
+        let removed = match ours {
+            Some(m) => files.mcp.remove(name, &m.entry)?,
+            None => false,
+        };
+        if !removed && files.mcp.has(name) {
             warnings.push(format!(
                 "{} entry {name:?} was changed since stack wrote it; left as is",
                 mcp::FILE
@@ -1035,7 +1039,7 @@ fn file_warnings(
         }
     }
     if let (Some(mcp_name), Some(_)) = (&entry.mcp, &provider.mcp)
-        && files.mcp.get(mcp_name).is_none()
+        && !files.mcp.has(mcp_name)
     {
         report.files_stale = true;
         report
