@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 use jsonc_parser::ast::{self, ObjectProp};
 use jsonc_parser::common::{Range, Ranged};
+use jsonc_parser::errors::ParseError;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -36,8 +38,7 @@ pub struct McpFile {
 /// What a file stack creates starts as.
 const EMPTY: &str = "{}\n";
 
-/// Strict JSON: the spans come from this parser, the validation and its messages from
-/// serde_json, which has already accepted the text.
+/// Strict JSON, for the spans: serde_json has already accepted the text.
 fn strict() -> ParseOptions {
     ParseOptions {
         allow_comments: false,
@@ -232,10 +233,8 @@ fn deletion(object: &ast::Object, i: usize) -> Range {
     }
 }
 
-fn parse_ast(text: &str) -> Option<ast::Value<'_>> {
-    jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict())
-        .ok()?
-        .value
+fn parse_ast(text: &str) -> std::result::Result<Option<ast::Value<'_>>, ParseError> {
+    jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map(|r| r.value)
 }
 
 impl McpFile {
@@ -247,21 +246,34 @@ impl McpFile {
                 changed: false,
             });
         };
-        serde_json::from_str::<Value>(text).map_err(|e| {
+        // Validated without reading numbers (1e400 is JSON too); where that fails, serde_json's
+        // Value fails as well and names the fault best ("trailing comma").
+        if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+            let e = serde_json::from_str::<Value>(text).err().unwrap_or(e);
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg);
-            malformed(format!(
+            return Err(malformed(format!(
                 "{}:{}:{}: {msg}",
                 path.display(),
                 e.line(),
                 e.column()
-            ))
-        })?;
+            )));
+        }
         let file = McpFile {
             path: path.to_path_buf(),
             text: text.to_string(),
             changed: false,
         };
+        // What serde_json skips unread, the spans' parser decodes: a lone surrogate is refused.
+        if let Err(e) = parse_ast(text) {
+            return Err(malformed(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                e.line_display(),
+                e.column_display(),
+                e.kind()
+            )));
+        }
         let root = file.root()?;
         if file
             .unique(&root, "mcpServers", "mcpServers")?
@@ -279,7 +291,7 @@ impl McpFile {
     /// The top-level object, as spans into the text.
     fn root(&self) -> Result<ast::Object<'_>> {
         match parse_ast(&self.text) {
-            Some(ast::Value::Object(root)) => Ok(root),
+            Ok(Some(ast::Value::Object(root))) => Ok(root),
             _ => Err(malformed(format!(
                 "{}: expected a JSON object",
                 self.path.display()
@@ -471,6 +483,25 @@ mod tests {
         let mut f = McpFile::parse(Path::new(FILE), Some(text)).unwrap();
         assert!(f.remove("workos", &workos()).unwrap());
         assert_eq!(f.render(), "{\"mcpServers\": {\"b\": 1e2}}");
+    }
+
+    #[test]
+    fn a_number_beyond_f64_is_json_too_and_kept() {
+        let text = "{\"mcpServers\": {\"mine\": {\"n\": 1e400}}}";
+        let mut f = McpFile::parse(Path::new(FILE), Some(text)).unwrap();
+        assert_eq!(f.add("workos", &workos()).unwrap(), Added::Written);
+        assert!(f.render().contains("{\"n\": 1e400}"), "{}", f.render());
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_refused_at_its_line_and_column() {
+        let text = "{\n  \"a\": \"\\ud800\"\n}";
+        let err = McpFile::parse(Path::new(FILE), Some(text)).err().unwrap();
+        assert!(
+            err.message.starts_with(".mcp.json:2:9: "),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
