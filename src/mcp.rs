@@ -265,24 +265,31 @@ impl McpFile {
             changed: false,
         };
         // What serde_json skips unread, the spans' parser decodes: a lone surrogate is refused.
-        if let Err(e) = parse_ast(text) {
-            return Err(malformed(format!(
-                "{}:{}:{}: {}",
-                path.display(),
-                e.line_display(),
-                e.column_display(),
-                e.kind()
-            )));
+        let at = |offset: usize, msg: &str| {
+            let (line, column) = line_column(text, offset);
+            malformed(format!("{}:{line}:{column}: {msg}", path.display()))
+        };
+        match parse_ast(text) {
+            Err(e) => {
+                return Err(malformed(format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    e.line_display(),
+                    e.column_display(),
+                    e.kind()
+                )));
+            }
+            Ok(Some(ast::Value::Object(_))) => {}
+            Ok(value) => {
+                let start = value.map_or(0, |v| v.start());
+                return Err(at(start, "expected a JSON object"));
+            }
         }
         let root = file.root()?;
-        if file
-            .unique(&root, "mcpServers", "mcpServers")?
-            .is_some_and(|(_, p)| !matches!(p.value, ast::Value::Object(_)))
+        if let Some((_, servers)) = file.unique(&root, "mcpServers", "mcpServers")?
+            && !matches!(servers.value, ast::Value::Object(_))
         {
-            return Err(malformed(format!(
-                "{}: mcpServers is not an object",
-                path.display()
-            )));
+            return Err(at(servers.value.start(), "mcpServers is not an object"));
         }
         drop(root);
         Ok(file)
@@ -502,6 +509,20 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_object_of_servers_is_refused_at_the_value() {
+        for (text, at) in [
+            ("\n  [1]", ".mcp.json:2:3: expected a JSON object"),
+            (
+                "{\n  \"mcpServers\": [1]\n}",
+                ".mcp.json:2:17: mcpServers is not an object",
+            ),
+        ] {
+            let err = McpFile::parse(Path::new(FILE), Some(text)).err().unwrap();
+            assert_eq!(err.message, at);
+        }
     }
 
     #[test]
