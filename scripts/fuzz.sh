@@ -26,7 +26,7 @@ seconds=${1:-180}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(stack_toml dotenv catalog mask)
+  targets=(stack_toml dotenv mcp_json catalog mask)
 fi
 sanitizer=${STACK_FUZZ_SANITIZER:-none}
 

@@ -19,19 +19,20 @@ use crate::verify::{Health, Verifier};
 pub type Values = Vec<(String, Secret)>;
 
 /// Parses the project files that exist, and checks where they would be written, so a
-/// malformed or misplaced one stops a command before it asks for values or sends anything.
-pub fn check_files(start: &Path) -> Result<()> {
+/// malformed or misplaced one (or an `.mcp.json` naming one of `mcp_names` twice) stops a
+/// command before it asks for values or sends anything.
+pub fn check_files(start: &Path, mcp_names: &[&str]) -> Result<()> {
     let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
     let toml_path = root.join(project::FILE);
     if let Some(text) = read_optional(&toml_path)? {
         project::parse(&toml_path, &text)?;
     }
-    ProjectFiles::read(&root)?;
+    let files = ProjectFiles::read(&root)?;
     // A link out of the project is refused before any value is asked for or stored.
     for name in PROJECT_FILES {
         crate::fsutil::destination(&root, &root.join(name))?;
     }
-    Ok(())
+    mcp_names.iter().try_for_each(|name| files.mcp.check(name))
 }
 
 pub struct AddOutcome {
@@ -123,7 +124,7 @@ pub fn add(
     }
     let mcp_name = match &provider.mcp {
         None => None,
-        Some(m) => match files.mcp.add(&m.name, &m.entry) {
+        Some(m) => match files.mcp.add(&m.name, &m.entry)? {
             Added::Written | Added::AlreadyThere => Some(m.name.as_str()),
             Added::Foreign => {
                 warnings.push(format!(
@@ -210,8 +211,11 @@ pub fn remove(
     }
     if let Some(name) = &entry.mcp {
         let ours = catalog.get(&entry.provider).and_then(|p| p.mcp.as_ref());
-        let removed = ours.is_some_and(|m| files.mcp.remove(name, &m.entry));
-        if !removed && files.mcp.get(name).is_some() {
+        let removed = match ours {
+            Some(m) => files.mcp.remove(name, &m.entry)?,
+            None => false,
+        };
+        if !removed && files.mcp.has(name) {
             warnings.push(format!(
                 "{} entry {name:?} was changed since stack wrote it; left as is",
                 mcp::FILE
@@ -1034,7 +1038,7 @@ fn file_warnings(
         }
     }
     if let (Some(mcp_name), Some(_)) = (&entry.mcp, &provider.mcp)
-        && files.mcp.get(mcp_name).is_none()
+        && !files.mcp.has(mcp_name)
     {
         report.files_stale = true;
         report

@@ -590,7 +590,7 @@ proptest! {
         for (add, name) in &edits {
             let entry = ours(name);
             if *add {
-                let result = mcp.add(name, &entry);
+                let result = mcp.add(name, &entry).expect("no name twice");
                 let expected = match want.get(*name) {
                     None => Added::Written,
                     Some(Value::Object(m)) if *m == entry => Added::AlreadyThere,
@@ -602,7 +602,7 @@ proptest! {
                 }
                 prop_assert_eq!(result, expected);
             } else {
-                let removed = mcp.remove(name, &entry);
+                let removed = mcp.remove(name, &entry).expect("no name twice");
                 let expected = want.get(*name) == Some(&Value::Object(entry.clone()));
                 if expected {
                     want.shift_remove(*name);
@@ -655,5 +655,95 @@ proptest! {
         // Parsing what was written gives the same file back.
         let again = McpFile::parse(path, Some(&out)).expect("valid");
         prop_assert_eq!(again.render(), out);
+    }
+}
+
+/// Spellings serde_json would not write back the same way, and a key written twice.
+const RAW_MEMBERS: [&str; 7] = [
+    "\"n\": 123456789012345678901234567890",
+    "\"n\": 1e2",
+    "\"n\": -0",
+    "\"n\": 1.0",
+    "\"n\": [1E+2, 0.10]",
+    "\"s\": \"caf\\u00e9 \\/ \\\"q\\\"\"",
+    "\"d\": 1, \"d\": 2",
+];
+
+/// `file` as a user might lay it out: indented by `unit`, with `\r\n` line ends or not, a
+/// final line break or not, and `raw` as the first member of the top level and of every
+/// server that is an object.
+fn laid_out(file: &Value, unit: &str, crlf: bool, trailing: bool, raw: &str) -> String {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(file, &mut ser).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    // An object's first member line follows its "{" line: put `raw` before it.
+    let mut lines: Vec<String> = Vec::new();
+    let mut pending_indent: Option<String> = None;
+    for line in text.lines() {
+        if let Some(indent) = pending_indent.take()
+            && !line.trim_start().starts_with('}')
+        {
+            lines.push(format!("{indent}{raw},"));
+        }
+        if line.ends_with('{') && (lines.is_empty() || line.trim_start().starts_with('"')) {
+            let depth = line.len() - line.trim_start().len();
+            pending_indent = Some(format!("{}{unit}", &line[..depth]));
+        }
+        lines.push(line.to_string());
+    }
+    let newline = if crlf { "\r\n" } else { "\n" };
+    let mut text = lines.join(newline);
+    if trailing {
+        text.push_str(newline);
+    }
+    text
+}
+
+proptest! {
+    #[test]
+    fn mcp_add_then_remove_gives_back_the_users_bytes(
+        file in mcp_file(),
+        unit in prop::sample::select(vec!["  ", "    ", "\t"]),
+        crlf in any::<bool>(),
+        trailing in any::<bool>(),
+        raw in prop::sample::select(RAW_MEMBERS.to_vec()),
+        names in prop::sample::subsequence(MCP_NAMES.to_vec(), 0..=3).prop_shuffle(),
+        undo in prop::sample::subsequence(MCP_NAMES.to_vec(), 3).prop_shuffle(),
+    ) {
+        let text = laid_out(&file, unit, crlf, trailing, raw);
+        let path = Path::new(".mcp.json");
+        let mut mcp = McpFile::parse(path, Some(&text)).expect("a valid file");
+        let mut written = Vec::new();
+        for name in &names {
+            if mcp.add(name, &ours(name)).expect("no name twice") == Added::Written {
+                written.push(*name);
+            }
+        }
+        let added = mcp.render();
+        let parsed: Value = serde_json::from_str(&added).expect("valid JSON");
+        for name in &written {
+            prop_assert_eq!(&parsed["mcpServers"][*name], &Value::Object(ours(name)));
+            // The entry is laid out like the file.
+            let newline = if crlf && text.contains('\n') { "\r\n" } else { "\n" };
+            // Learnt from the file's members; two spaces when it has none.
+            let has_members = file.as_object().is_some_and(|o| !o.is_empty());
+            let unit = if has_members { unit } else { "  " };
+            let member = format!("{newline}{unit}{unit}\"{name}\": {{");
+            prop_assert!(added.contains(&member), "no {:?} in {:?}", member, added);
+        }
+        if crlf && text.contains('\n') {
+            prop_assert!(!added.replace("\r\n", "").contains('\n'), "a bare \\n in {:?}", added);
+        }
+
+        // Removing what was written, in any order, gives the user's bytes back.
+        let mut again = McpFile::parse(path, Some(&added)).expect("valid");
+        for name in undo.iter().filter(|n| written.contains(n)) {
+            prop_assert!(again.remove(name, &ours(name)).expect("no name twice"));
+        }
+        if file.get("mcpServers").is_some() {
+            prop_assert_eq!(again.render(), text);
+        }
     }
 }

@@ -46,7 +46,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
     vault.check_writable()?;
     let env = args.env.as_str();
-    ops::check_files(&ctx.cwd)?;
+    let mcp_name = provider.mcp.as_ref().map(|m| m.name.as_str());
+    ops::check_files(&ctx.cwd, mcp_name.as_slice())?;
 
     if !args.force && already_added(ctx, &*vault, provider, env, args.no_verify)? {
         ui.status(

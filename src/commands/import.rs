@@ -40,7 +40,12 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if !args.dry_run {
         vault.check_writable()?;
     }
-    ops::check_files(&ctx.cwd)?;
+    let mcp_names: Vec<&str> = plan
+        .providers
+        .iter()
+        .filter_map(|p| p.provider.mcp.as_ref().map(|m| m.name.as_str()))
+        .collect();
+    ops::check_files(&ctx.cwd, &mcp_names)?;
     let env = args.env.as_str();
 
     let recorded = project::find_root(&ctx.cwd)?
