@@ -1,6 +1,7 @@
 //! Names that come from project files never reach the terminal raw (outside security
 //! probe, items 6 and 10): `.stack.toml` is refused at the name's line and column when a
-//! name holds a control or invisible character or is too long.
+//! name holds a control or invisible character or is too long, and every name printed from
+//! a file is escaped (`\x1b`, `\n`, `\u{202e}`).
 
 mod common;
 
@@ -202,4 +203,44 @@ fn a_new_project_in_a_long_named_directory_gets_an_id_of_at_most_64_characters()
     let doc: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     let id = doc["project"].as_str().unwrap();
     assert!(id.len() <= 64 && id.starts_with("ddd"), "{id}");
+}
+
+#[test]
+fn a_reference_in_dot_env_that_holds_escapes_is_shown_escaped_by_doctor() {
+    let env = TestEnv::new();
+    env.write(".stack.toml", &project_file("app-1", "workos"));
+    // A double-quoted dotenv value may hold any character: doctor names it in a detail.
+    env.write(
+        ".env",
+        "WORKOS_API_KEY=\"stack://workos/X\u{1b}]0;pwned\u{7}\n   ok  forged\u{202e}\"\n",
+    );
+    let out = run(env
+        .stack(&["doctor"])
+        .env("STACK_VAULT", "env")
+        .env("WORKOS_API_KEY", API_KEY)
+        .env("STACK_WORKOS_API_BASE", "http://127.0.0.1:9"));
+    assert_nothing_raw("doctor", &out);
+    assert!(
+        out.stdout()
+            .contains(r"stack://workos/X\x1b]0;pwned\x07\n   ok  forged\u{202e}"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn exec_names_a_variable_with_escapes_escaped_when_its_reference_fails() {
+    let env = TestEnv::new();
+    env.write(".stack.toml", &project_file("app-1", "workos"));
+    let out = run(env
+        .stack(&["exec", "--", "true"])
+        .env("STACK_VAULT", "env")
+        .env("WORKOS_API_KEY", API_KEY)
+        .env("X\u{1b}]0;pwned\u{7}", "stack://nope/A"));
+    out.assert_code(125);
+    assert_nothing_raw("exec", &out);
+    assert!(
+        out.stderr()
+            .contains(r"X\x1b]0;pwned\x07=stack://nope/A: the reference names no service"),
+        "{out:?}"
+    );
 }
