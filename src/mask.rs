@@ -394,9 +394,9 @@ pub struct MaskStream<'a> {
     joined: Zeroizing<Vec<u8>>,
     /// The wrap breaks in `held`.
     breaks: Vec<Break>,
-    /// How many base64 characters the line being written has so far, when it has nothing
-    /// else (`None` once it has, or is longer than any wrap width): whether a break in
-    /// `held` ends a wrapped line can depend on what was already written.
+    /// How long a run of base64 characters the line being written ends in so far (`None`
+    /// once it is longer than any wrap width): whether a break in `held` ends a wrapped
+    /// line can depend on what was already written.
     line: Option<usize>,
     /// Output being assembled, written with one call per chunk.
     out: Vec<u8>,
@@ -439,8 +439,9 @@ impl MaskStream<'_> {
     /// Finds the occurrences in `held` and returns where its held-back tail starts
     /// (`held.len()` at the end of the stream, when nothing more can come).
     ///
-    /// Wrapped base64: a line of exactly 64 or 76 base64 characters ended by `\n` or
-    /// `\r\n` and followed by another base64 character is a wrap break. The patterns are
+    /// Wrapped base64: a line that ends in a run of exactly 64 or 76 base64 characters
+    /// (the whole line, or after a prefix such as `token: `), ended by `\n` or `\r\n` and
+    /// followed by another base64 character, ends in a wrap break. The patterns are
     /// matched against `held` with those breaks taken out (the joined view), and positions
     /// are mapped back; so a value's base64 is found whichever columns the wrapping cut
     /// it at, with the patterns the unwrapped text needs and no more. A break at the very
@@ -553,10 +554,9 @@ fn find_breaks(held: &[u8], mut line: Option<usize>, at_end: bool, breaks: &mut 
         stripped += len;
         breaks.push(Break { at, len, stripped });
     };
-    // Whether `held[from..to]`, after `line` base64 characters, is a wrapped line.
+    // Whether a line ending in `text`, after a run of `line` base64 characters, is wrapped.
     let wrapped = |line: Option<usize>, text: &[u8]| {
-        line.is_some_and(|n| WRAP_WIDTHS.contains(&(n + text.len())))
-            && text.iter().all(|&b| is_base64(b))
+        run_after(line, text).is_some_and(|n| WRAP_WIDTHS.contains(&n))
     };
     let mut from = 0;
     for nl in memchr::memchr_iter(b'\n', held) {
@@ -585,12 +585,23 @@ fn find_breaks(held: &[u8], mut line: Option<usize>, at_end: bool, breaks: &mut 
 
 /// The base64 run of the line being written after `written` (see [`MaskStream::line`]).
 fn line_after(line: Option<usize>, written: &[u8]) -> Option<usize> {
-    let (before, tail) = match memchr::memrchr(b'\n', written) {
-        Some(nl) => (Some(0), &written[nl + 1..]),
-        None => (line, written),
-    };
-    let n = before? + tail.len();
-    (n <= MAX_WRAP && tail.iter().all(|&b| is_base64(b))).then_some(n)
+    match memchr::memrchr(b'\n', written) {
+        Some(nl) => run_after(Some(0), &written[nl + 1..]),
+        None => run_after(line, written),
+    }
+}
+
+/// The run of base64 characters a line ends in after `text` (with no newline), when it
+/// ended in a run of `line` before; `None` past [`MAX_WRAP`].
+fn run_after(line: Option<usize>, text: &[u8]) -> Option<usize> {
+    let run = text
+        .iter()
+        .rev()
+        .take(MAX_WRAP + 1)
+        .take_while(|&&b| is_base64(b))
+        .count();
+    let n = if run == text.len() { line? + run } else { run };
+    (n <= MAX_WRAP).then_some(n)
 }
 
 /// Every byte string that stands for `value` in output: the value, its lines, and their

@@ -673,3 +673,45 @@ fn a_pem_value_with_lines_of_a_wrap_width_is_still_one_marker() {
         );
     }
 }
+
+#[test]
+fn wrapped_base64_is_masked_the_same_however_it_is_cut_into_reads() {
+    let m = masker(&[("K", LONG_KEY), ("KEY", KEY)]);
+    let (seed, cases) = fuzz_budget(0x77a9_0001_5eed_0002, 200);
+    let mut rng = Rng(seed);
+    for case in 0..cases {
+        let mut input = String::new();
+        for _ in 0..1 + rng.below(4) {
+            let mut blob: Vec<u8> = (0..rng.below(90)).map(|_| rng.next() as u8).collect();
+            let key = if rng.below(2) == 0 { LONG_KEY } else { KEY };
+            blob.extend_from_slice(key.as_bytes());
+            blob.extend((0..rng.below(90)).map(|_| rng.next() as u8));
+            let encoded = base64(&blob, rng.below(2) == 0, rng.below(2) == 0);
+            let width = [76, 64][rng.below(2)];
+            let newline = ["\n", "\r\n"][rng.below(2)];
+            input.push_str(&wrap(&encoded, width, newline));
+            input.push_str(["", "text ", "\n", "ok\r\n"][rng.below(4)]);
+        }
+        let whole = mask(&m, input.as_bytes());
+        let joined = text(&whole).replace(['\r', '\n'], "");
+        assert!(
+            !joined.contains(&base64(LONG_KEY.as_bytes(), false, false)[4..40]),
+            "case {case}: {}",
+            text(&whole)
+        );
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        loop {
+            at += [0, 1, rng.below(8), rng.below(100)][rng.below(4)];
+            if at >= input.len() {
+                break;
+            }
+            cuts.push(at);
+        }
+        assert_eq!(
+            text(&mask_split(&m, input.as_bytes(), &cuts)),
+            text(&whole),
+            "seed {seed:#x} case {case}, cuts {cuts:?}"
+        );
+    }
+}
