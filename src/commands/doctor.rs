@@ -160,7 +160,7 @@ fn fix(
         &format!("{} (environment {env})", escape(&service.name)),
     );
     for w in &outcome.warnings {
-        ui.warn(w);
+        ui.warn(&escape(w));
     }
     Ok(true)
 }

@@ -73,7 +73,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         ui.info(&format!("  files: {}", outcome.changed.join(", ")));
     }
     for w in &outcome.warnings {
-        ui.warn(w);
+        ui.warn(&escape(w));
     }
     Ok(0)
 }
