@@ -554,9 +554,18 @@ fn find_breaks(held: &[u8], mut line: Option<usize>, at_end: bool, breaks: &mut 
         stripped += len;
         breaks.push(Break { at, len, stripped });
     };
-    // Whether a line ending in `text`, after a run of `line` base64 characters, is wrapped.
+    // Whether a line ending in `text`, after a run of `line` base64 characters, ends in a
+    // run of exactly a wrap width: checked from the character before the run, so a long line
+    // of other text is ruled out with a lookup or two.
     let wrapped = |line: Option<usize>, text: &[u8]| {
-        run_after(line, text).is_some_and(|n| WRAP_WIDTHS.contains(&n))
+        let all = |t: &[u8]| t.iter().all(|&b| is_base64(b));
+        WRAP_WIDTHS
+            .iter()
+            .any(|&w| match text.len().checked_sub(w) {
+                Some(0) => line == Some(0) && all(text),
+                Some(extra) => !is_base64(text[extra - 1]) && all(&text[extra..]),
+                None => line == Some(w - text.len()) && all(text),
+            })
     };
     let mut from = 0;
     for nl in memchr::memchr_iter(b'\n', held) {
