@@ -512,7 +512,7 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
         .filter(|name| is_env_name(name))
 }
 
-fn is_env_name(name: &str) -> bool {
+pub(crate) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

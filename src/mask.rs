@@ -10,10 +10,17 @@
 //!   newlines;
 //! - base64, standard and URL-safe alphabets, with and without padding, and the part of
 //!   the encoding that depends only on the value when it sits inside a longer base64 text
-//!   at any of the three byte alignments;
+//!   at any of the three byte alignments, also when the encoded text is wrapped into lines
+//!   of 76 (GNU `base64`, MIME) or 64 (`base64 -w 64`, `openssl base64`, PEM) characters
+//!   with `\n` or `\r\n`;
 //! - URL-encoding as the common encoders do it (RFC 3986, `encodeURIComponent`,
 //!   `encodeURI`, form encoding, Python's `quote`, PHP's `urlencode`), with upper- and
 //!   lower-case hex and `%20` or `+` for a space.
+//!
+//! Wrapped base64 is found by matching the same patterns against a view of the output with
+//! those line breaks taken out (see [`MaskStream::scan`]), so no pattern is added per wrap
+//! position: an occurrence that spans a break is written as one marker on each of its
+//! lines, with the break kept, so the output has the lines the input had.
 //!
 //! Nothing else is altered. Adjacent occurrences each get a marker; overlapping ones are
 //! replaced together, by the markers of the occurrences not inside another, so no part of
@@ -24,7 +31,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Secret;
 
@@ -47,6 +54,11 @@ pub struct Masker {
     matcher: Option<AhoCorasick>,
     /// Index of each pattern's slot in `markers`, by pattern id.
     slot_of: Vec<usize>,
+    /// The patterns holding a `\n` (a multi-line value, whole), with their slots: where
+    /// the output has wrapped base64 in it, these are also looked for in the output as it
+    /// is, since taking the breaks out could take out one of their own.
+    nl_matcher: Option<AhoCorasick>,
+    nl_slot_of: Vec<usize>,
     /// `[masked:SLOT]` for each distinct slot.
     markers: Vec<Vec<u8>>,
     /// The patterns, sorted (pattern id = index), to tell whether a stream's tail could still start a match.
@@ -109,27 +121,19 @@ impl Masker {
             }
         }
         let max_len = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
-        // Building fails only past the automaton's size limits, far beyond any set of
-        // secrets: try the leaner NFA, and failing that withhold output (see `mask_into`).
-        let matcher = if patterns.is_empty() {
-            None
-        } else {
-            let build = |kind| {
-                // No prefilter: on base64-heavy output it keeps finding candidates and
-                // halves throughput; the plain automaton is steady on every input.
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .kind(kind)
-                    .build(patterns.iter().map(|p| p.as_slice()))
-            };
-            build(None)
-                .or_else(|_| build(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)))
-                .ok()
-        };
+        let matcher = automaton(patterns.iter().map(|p| p.as_slice()));
+        let (nl_patterns, nl_slot_of): (Vec<&[u8]>, Vec<usize>) = patterns
+            .iter()
+            .zip(&slot_of)
+            .filter(|(p, _)| p.contains(&b'\n'))
+            .map(|(p, &slot)| (p.as_slice(), slot))
+            .unzip();
+        let nl_matcher = automaton(nl_patterns.iter().copied());
         Masker {
             matcher,
             slot_of,
+            nl_matcher,
+            nl_slot_of,
             markers,
             sorted: patterns,
             first_byte,
@@ -161,6 +165,9 @@ impl Masker {
         MaskStream {
             masker: self,
             held: Zeroizing::new(Vec::new()),
+            joined: Zeroizing::new(Vec::new()),
+            breaks: Vec::new(),
+            line: Some(0),
             out: Vec::new(),
             found: Vec::new(),
         }
@@ -220,39 +227,34 @@ impl Masker {
             .any(|p| p.len() > s.len() && p.starts_with(s))
     }
 
-    /// Appends `buf[..cut]` to `out` with every occurrence masked and returns how far
-    /// `buf` was consumed. Overlapping occurrences form one group, replaced by the markers
-    /// of the occurrences not contained in another (so a value inside a longer one is named
-    /// once, by the longer one). A group that runs past `cut` could still grow with more
-    /// input, so consumption stops at its start.
+    /// Appends `buf[..cut]` to `out` with every occurrence in `found` (start, end, slot,
+    /// whether it spans a wrap break; sorted by start, longest first) masked, and returns
+    /// how far `buf` was consumed. Overlapping occurrences form one group, replaced by the
+    /// markers of the occurrences not contained in another (so a value inside a longer one
+    /// is named once, by the longer one). A group that runs past `cut` could still grow
+    /// with more input, so consumption stops at its start.
     fn mask_into(
         &self,
         buf: &[u8],
         cut: usize,
+        found: &[Occurrence],
+        breaks: &[Break],
         out: &mut Vec<u8>,
-        found: &mut Vec<(usize, usize, usize)>,
     ) -> usize {
-        let Some(matcher) = &self.matcher else {
+        if self.matcher.is_none() {
             // Only when the automaton could not be built: withholding the output is
             // better than printing secrets.
             return cut;
-        };
-        found.clear();
-        found.extend(
-            matcher
-                .find_overlapping_iter(buf)
-                .map(|m| (m.start(), m.end(), self.slot_of[m.pattern().as_usize()])),
-        );
-        // By start, longest first: a contained occurrence then comes after its container.
-        found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        }
         let mut written = 0;
+        let mut kept: Vec<Occurrence> = Vec::new();
         let mut i = 0;
         while i < found.len() {
-            let start = found[i].0;
-            let mut end = found[i].1;
+            let start = found[i].start;
+            let mut end = found[i].end;
             let mut j = i + 1;
-            while j < found.len() && found[j].0 < end {
-                end = end.max(found[j].1);
+            while j < found.len() && found[j].start < end {
+                end = end.max(found[j].end);
                 j += 1;
             }
             // A group past `cut` waits for more input, unless it is already so long that
@@ -263,18 +265,30 @@ impl Masker {
                 return done;
             }
             out.extend_from_slice(&buf[written..start]);
+            kept.clear();
             let mut covered = 0;
-            let mut last_slot = None;
-            for &(_, e, slot) in &found[i..j] {
-                if e <= covered {
-                    continue;
-                }
-                covered = e;
-                if last_slot != Some(slot) {
-                    out.extend_from_slice(&self.markers[slot]);
-                    last_slot = Some(slot);
+            for o in &found[i..j] {
+                if o.end > covered {
+                    covered = o.end;
+                    kept.push(*o);
                 }
             }
+            // A wrap break inside the group stays, between the markers of its two lines,
+            // unless it is part of an occurrence itself (a multi-line value, whole).
+            let mut line_start = start;
+            let first = breaks.partition_point(|b| b.at <= start);
+            for b in breaks[first..].iter().take_while(|b| b.at + b.len < end) {
+                if kept
+                    .iter()
+                    .any(|o| !o.wrapped && o.start <= b.at && b.at + b.len <= o.end)
+                {
+                    continue;
+                }
+                self.markers_for(&kept, line_start, b.at, out);
+                out.extend_from_slice(&buf[b.at..b.at + b.len]);
+                line_start = b.at + b.len;
+            }
+            self.markers_for(&kept, line_start, end, out);
             written = end;
             i = j;
         }
@@ -283,14 +297,90 @@ impl Masker {
         done
     }
 
+    /// The markers of the occurrences in `kept` that overlap `from..to`, one per run of
+    /// the same slot.
+    fn markers_for(&self, kept: &[Occurrence], from: usize, to: usize, out: &mut Vec<u8>) {
+        let mut last_slot = None;
+        for o in kept.iter().filter(|o| o.start < to && o.end > from) {
+            if last_slot != Some(o.slot) {
+                out.extend_from_slice(&self.markers[o.slot]);
+                last_slot = Some(o.slot);
+            }
+        }
+    }
+
     /// The longest run of overlapping occurrences a stream holds back.
     fn max_group(&self) -> usize {
         MAX_GROUP.max(2 * self.max_len)
     }
 }
 
+/// The automaton finding every occurrence of `patterns`, overlapping ones included; `None`
+/// when there are none. Building fails only past the automaton's size limits, far beyond
+/// any set of secrets: then the leaner NFA is tried, and failing that output is withheld
+/// (see [`Masker::mask_into`]).
+fn automaton<'p>(patterns: impl Iterator<Item = &'p [u8]> + Clone) -> Option<AhoCorasick> {
+    let mut patterns = patterns.peekable();
+    patterns.peek()?;
+    let build = |kind| {
+        // No prefilter: on base64-heavy output it keeps finding candidates and halves
+        // throughput; the plain automaton is steady on every input.
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .kind(kind)
+            .build(patterns.clone())
+    };
+    build(None)
+        .or_else(|_| build(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)))
+        .ok()
+}
+
 fn pair_index(a: u8, b: u8) -> usize {
     (usize::from(a) << 8) | usize::from(b)
+}
+
+/// One occurrence of a pattern in a stream's held bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Occurrence {
+    start: usize,
+    end: usize,
+    slot: usize,
+    /// Found with the wrap breaks taken out, across at least one of them.
+    wrapped: bool,
+}
+
+/// A line break inside wrapped base64: `at` is where it starts in the held bytes, `len`
+/// is 1 (`\n`) or 2 (`\r\n`), and `stripped` counts the break bytes taken out up to and
+/// including this one, to map a position in the joined view back to the held bytes.
+#[derive(Clone, Copy)]
+struct Break {
+    at: usize,
+    len: usize,
+    stripped: usize,
+}
+
+/// The widths base64 is commonly wrapped at: 76 (GNU `base64`, MIME) and 64 (PEM,
+/// `openssl base64`, `base64 -w 64`).
+const WRAP_WIDTHS: [usize; 2] = [76, 64];
+
+/// The longest line [`MaskStream::line`] keeps counting.
+const MAX_WRAP: usize = 76;
+
+/// Characters of both base64 alphabets (`=` padding ends a run: it only comes last).
+const BASE64_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[STANDARD[i] as usize] = true;
+        table[URL_SAFE[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+fn is_base64(b: u8) -> bool {
+    BASE64_CHAR[usize::from(b)]
 }
 
 /// The masking state of one output stream: the tail that could still be the start of a
@@ -300,10 +390,18 @@ pub struct MaskStream<'a> {
     /// Input not yet written: a suffix that is a proper prefix of some pattern, or the
     /// current chunk being worked on. Zeroized because it may hold part of a secret.
     held: Zeroizing<Vec<u8>>,
+    /// `held` with its wrap breaks taken out, when it has any. Zeroized likewise.
+    joined: Zeroizing<Vec<u8>>,
+    /// The wrap breaks in `held`.
+    breaks: Vec<Break>,
+    /// How long a run of base64 characters the line being written ends in so far (`None`
+    /// once it is longer than any wrap width): whether a break in `held` ends a wrapped
+    /// line can depend on what was already written.
+    line: Option<usize>,
     /// Output being assembled, written with one call per chunk.
     out: Vec<u8>,
-    /// Occurrences found in `held`: (start, end, slot), kept to reuse the allocation.
-    found: Vec<(usize, usize, usize)>,
+    /// Occurrences found in `held`, kept to reuse the allocation.
+    found: Vec<Occurrence>,
 }
 
 impl MaskStream<'_> {
@@ -314,23 +412,123 @@ impl MaskStream<'_> {
             return out.write_all(chunk);
         }
         self.held.extend_from_slice(chunk);
-        let hold = self.masker.hold_from(&self.held);
+        let hold = self.scan(false);
         self.out.clear();
-        let done = self
-            .masker
-            .mask_into(&self.held, hold, &mut self.out, &mut self.found);
+        let done =
+            self.masker
+                .mask_into(&self.held, hold, &self.found, &self.breaks, &mut self.out);
+        self.line = line_after(self.line, &self.held[..done]);
         self.held.drain(..done);
         self.write_out(out)
     }
 
     /// Writes whatever is held back (end of stream).
     pub fn finish(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.masker.is_empty() {
+            return Ok(());
+        }
+        let len = self.scan(true);
         self.out.clear();
-        let len = self.held.len();
         self.masker
-            .mask_into(&self.held, len, &mut self.out, &mut self.found);
+            .mask_into(&self.held, len, &self.found, &self.breaks, &mut self.out);
         self.held.clear();
+        self.line = Some(0);
         self.write_out(out)
+    }
+
+    /// Finds the occurrences in `held` and returns where its held-back tail starts
+    /// (`held.len()` at the end of the stream, when nothing more can come).
+    ///
+    /// Wrapped base64: a line that ends in a run of exactly 64 or 76 base64 characters
+    /// (the whole line, or after a prefix such as `token: `), ended by `\n` or `\r\n` and
+    /// followed by another base64 character, ends in a wrap break. The patterns are
+    /// matched against `held` with those breaks taken out (the joined view), and positions
+    /// are mapped back; so a value's base64 is found whichever columns the wrapping cut
+    /// it at, with the patterns the unwrapped text needs and no more. A break at the very
+    /// end of `held` is taken out too while what follows it is unknown, so the line before
+    /// it is held back if it could start an occurrence. Output without such lines (nearly
+    /// all output that is not wrapped base64) is matched as it is, with nothing copied.
+    fn scan(&mut self, at_end: bool) -> usize {
+        let masker = self.masker;
+        find_breaks(&self.held, self.line, at_end, &mut self.breaks);
+        self.found.clear();
+        let Some(matcher) = &masker.matcher else {
+            return self.held.len();
+        };
+        if self.breaks.is_empty() {
+            self.found.extend(
+                matcher
+                    .find_overlapping_iter(self.held.as_slice())
+                    .map(|m| Occurrence {
+                        start: m.start(),
+                        end: m.end(),
+                        slot: masker.slot_of[m.pattern().as_usize()],
+                        wrapped: false,
+                    }),
+            );
+            self.found
+                .sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            return if at_end {
+                self.held.len()
+            } else {
+                masker.hold_from(&self.held)
+            };
+        }
+
+        if self.joined.capacity() < self.held.len() {
+            // Grown by hand so no block holding part of a secret is freed unwiped.
+            self.joined.zeroize();
+            *self.joined = Vec::with_capacity(2 * self.held.len());
+        }
+        self.joined.clear();
+        let mut from = 0;
+        for b in &self.breaks {
+            self.joined.extend_from_slice(&self.held[from..b.at]);
+            from = b.at + b.len;
+        }
+        self.joined.extend_from_slice(&self.held[from..]);
+
+        let breaks = &self.breaks;
+        // Position `j` of the joined view in `held`: after every break taken out before it.
+        let to_held = |j: usize| {
+            let k = breaks.partition_point(|b| b.at - (b.stripped - b.len) <= j);
+            j + k.checked_sub(1).map_or(0, |k| breaks[k].stripped)
+        };
+        for m in matcher.find_overlapping_iter(self.joined.as_slice()) {
+            let start = to_held(m.start());
+            let end = to_held(m.end() - 1) + 1;
+            self.found.push(Occurrence {
+                start,
+                end,
+                slot: masker.slot_of[m.pattern().as_usize()],
+                wrapped: end - start != m.len(),
+            });
+        }
+        if let Some(nl) = &masker.nl_matcher {
+            self.found.extend(
+                nl.find_overlapping_iter(self.held.as_slice())
+                    .map(|m| Occurrence {
+                        start: m.start(),
+                        end: m.end(),
+                        slot: masker.nl_slot_of[m.pattern().as_usize()],
+                        wrapped: false,
+                    }),
+            );
+        }
+        self.found
+            .sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        // A multi-line value with no wrapped line is found in both views.
+        self.found.dedup();
+        if at_end {
+            return self.held.len();
+        }
+        let joined_hold = masker.hold_from(&self.joined);
+        let joined_hold = if joined_hold == self.joined.len() {
+            self.held.len()
+        } else {
+            to_held(joined_hold)
+        };
+        joined_hold.min(masker.hold_from(&self.held))
     }
 
     fn write_out(&mut self, out: &mut impl Write) -> io::Result<()> {
@@ -344,6 +542,75 @@ impl MaskStream<'_> {
         self.out.clear();
         result
     }
+}
+
+/// Fills `breaks` with the wrap breaks in `held` (see [`MaskStream::scan`]); `line` is the
+/// base64 run the line had before `held` started. Unless `at_end`, a break that ends
+/// `held` (or a `\r` that may start one) counts, since a base64 character may follow.
+fn find_breaks(held: &[u8], mut line: Option<usize>, at_end: bool, breaks: &mut Vec<Break>) {
+    breaks.clear();
+    let mut stripped = 0;
+    let mut push = |at: usize, len: usize| {
+        stripped += len;
+        breaks.push(Break { at, len, stripped });
+    };
+    // Whether a line ending in `text`, after a run of `line` base64 characters, ends in a
+    // run of exactly a wrap width: checked from the character before the run, so a long line
+    // of other text is ruled out with a lookup or two.
+    let wrapped = |line: Option<usize>, text: &[u8]| {
+        let all = |t: &[u8]| t.iter().all(|&b| is_base64(b));
+        WRAP_WIDTHS
+            .iter()
+            .any(|&w| match text.len().checked_sub(w) {
+                Some(0) => line == Some(0) && all(text),
+                Some(extra) => !is_base64(text[extra - 1]) && all(&text[extra..]),
+                None => line == Some(w - text.len()) && all(text),
+            })
+    };
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', held) {
+        let end = if nl > from && held[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        if wrapped(line, &held[from..end]) {
+            match held.get(nl + 1) {
+                Some(&b) if is_base64(b) => push(end, nl + 1 - end),
+                None if !at_end => push(end, nl + 1 - end),
+                _ => {}
+            }
+        }
+        line = Some(0);
+        from = nl + 1;
+    }
+    if !at_end
+        && let [.., b'\r'] = &held[from..]
+        && wrapped(line, &held[from..held.len() - 1])
+    {
+        push(held.len() - 1, 1);
+    }
+}
+
+/// The base64 run of the line being written after `written` (see [`MaskStream::line`]).
+fn line_after(line: Option<usize>, written: &[u8]) -> Option<usize> {
+    match memchr::memrchr(b'\n', written) {
+        Some(nl) => run_after(Some(0), &written[nl + 1..]),
+        None => run_after(line, written),
+    }
+}
+
+/// The run of base64 characters a line ends in after `text` (with no newline), when it
+/// ended in a run of `line` before; `None` past [`MAX_WRAP`].
+fn run_after(line: Option<usize>, text: &[u8]) -> Option<usize> {
+    let run = text
+        .iter()
+        .rev()
+        .take(MAX_WRAP + 1)
+        .take_while(|&&b| is_base64(b))
+        .count();
+    let n = if run == text.len() { line? + run } else { run };
+    (n <= MAX_WRAP).then_some(n)
 }
 
 /// Every byte string that stands for `value` in output: the value, its lines, and their

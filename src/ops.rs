@@ -534,6 +534,7 @@ fn reference_key(config: &Config, env: &str, name: &str, value: &Secret) -> Resu
 }
 
 fn unresolved(name: &str, reference: &str, why: &str) -> Error {
+    let name = crate::project::escape(name);
     Error::failed(format!("{name}={reference}: the reference {why}"))
 }
 

@@ -170,7 +170,115 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         ))
         .with_hint("upgrade stack"));
     }
+    check_names(path, text, &config)?;
     Ok(config)
+}
+
+/// The longest project id, service, provider, slot, environment or MCP entry name a
+/// `.stack.toml` may hold: ids go into every vault entry's name.
+pub const MAX_NAME: usize = 64;
+
+/// Refuses names no project needs and a terminal would act on: control characters (an
+/// escape sequence that clears the screen or writes the clipboard, a newline that forges a
+/// line), invisible ones (bidi overrides), empty or overlong names, and slot names that are
+/// not environment variable names. The error points at the name, shown escaped.
+fn check_names(path: &Path, text: &str, config: &Config) -> Result<()> {
+    let sane = |name: &str| {
+        !name.is_empty() && name.chars().count() <= MAX_NAME && !name.chars().any(non_printing)
+    };
+    let mut bad: Option<(&str, &str, Vec<&str>)> = None;
+    if !sane(&config.stack.project) {
+        bad = Some((
+            "project id",
+            &config.stack.project,
+            vec!["stack", "project"],
+        ));
+    }
+    for (name, entry) in &config.services {
+        if bad.is_some() {
+            break;
+        }
+        let at = |key: &'static str| vec!["services", name.as_str(), key];
+        if !sane(name) {
+            bad = Some(("service name", name, vec!["services", name.as_str()]));
+        } else if !sane(&entry.provider) {
+            bad = Some(("provider name", &entry.provider, at("provider")));
+        } else if let Some(slot) = entry
+            .secrets
+            .iter()
+            .find(|s| !sane(s) || !crate::catalog::is_env_name(s))
+        {
+            bad = Some(("slot name", slot, at("secrets")));
+        } else if let Some(env) = entry.environments.iter().find(|e| !sane(e)) {
+            bad = Some(("environment name", env, at("environments")));
+        } else if let Some(mcp) = entry.mcp.as_deref().filter(|m| !sane(m)) {
+            bad = Some(("MCP entry name", mcp, at("mcp")));
+        }
+    }
+    let Some((what, name, keys)) = bad else {
+        return Ok(());
+    };
+    let why = if name.chars().count() > MAX_NAME {
+        format!("is longer than {MAX_NAME} characters")
+    } else if what == "slot name" && !name.chars().any(non_printing) && !name.is_empty() {
+        "is not an environment variable name (A-Z, 0-9 and _, not starting with a digit)".into()
+    } else if name.is_empty() {
+        "is empty".into()
+    } else {
+        "holds a control or invisible character".into()
+    };
+    let shown: String = escape(name).chars().take(2 * MAX_NAME).collect();
+    Err(parse_error(
+        path,
+        text,
+        span_of(text, &keys),
+        &format!("{what} \"{shown}\" {why}"),
+    ))
+}
+
+/// Where the value (or table header) at `keys` is in `text`, for the error's line and column.
+fn span_of(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let (last, parents) = keys.split_last()?;
+    let mut table: &dyn toml_edit::TableLike = doc.as_table();
+    for key in parents {
+        table = table.get(key)?.as_table_like()?;
+    }
+    let (key, item) = table.get_key_value(last)?;
+    item.span().or_else(|| key.span())
+}
+
+/// Characters a terminal does not print but acts on, or that hide or reorder text:
+/// controls (C0, DEL, C1) and Unicode's invisible formatting characters.
+fn non_printing(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// A name that came from a file (a project id, a service, slot or `.env` key, an MCP entry)
+/// made safe to print: each control or invisible character is written as an escape (`\x1b`,
+/// `\n`, `\u{202e}`); printable text, any script, is kept. JSON output needs none of this:
+/// serde escapes it.
+pub fn escape(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(non_printing) {
+        return name.into();
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x80 && non_printing(c) => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            }
+            c if non_printing(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 pub fn load(root: &Path) -> Result<Config> {
@@ -311,7 +419,8 @@ fn new_project_id(dir: &Path) -> String {
             }
         })
         .collect();
-    let base = base.trim_matches('-');
+    // Room for the suffix within MAX_NAME, however long the directory's name.
+    let base = base[..base.len().min(MAX_NAME - 7)].trim_matches('-');
     let base = if base.is_empty() { "project" } else { base };
     format!("{base}-{:06x}", crate::random_u64() & 0xff_ffff)
 }
@@ -380,6 +489,15 @@ x = 1
         let text = "[stack]\nversion = 1\nproject = \"p\"\n[services]\nworkos = { provider = \"workos\" }\n";
         let err = Editor::parse(Path::new(FILE), text).err().unwrap();
         assert!(err.message.contains("[services.<name>]"), "{}", err.message);
+    }
+
+    #[test]
+    fn escape_shows_controls_and_invisible_characters_and_keeps_the_rest() {
+        assert_eq!(escape("app-1 é 日本"), "app-1 é 日本");
+        assert_eq!(
+            escape("a\u{1b}[2J\n\r\t\u{7f}\u{9b}\u{202e}é"),
+            r"a\x1b[2J\n\r\t\x7f\u{9b}\u{202e}é"
+        );
     }
 
     #[test]

@@ -108,6 +108,53 @@ fn a_secret_split_across_writes_is_still_masked() {
     assert_eq!(out.stdout(), format!("{MASKED_KEY}\n"), "{out:?}");
 }
 
+/// An Anthropic key as long as real ones (108 characters): its base64 spans lines.
+const LONG_KEY: &str = "sk-ant-api03-FAKE_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-FAKE_0123456789abcdefghij";
+
+#[test]
+fn a_long_key_through_gnu_base64_wrapped_at_76_or_64_columns_is_masked() {
+    let env = TestEnv::new();
+    env.write(
+        ".stack.toml",
+        "[stack]\nversion = 1\nproject = \"wrap-1\"\n\n[services.anthropic]\n\
+         provider = \"anthropic\"\nsecrets = [\"ANTHROPIC_API_KEY\"]\nenvironments = [\"dev\"]\n",
+    );
+    for (script, newline) in [
+        (r#"printf %s "$ANTHROPIC_API_KEY" | base64"#, "\n"),
+        (r#"printf %s "$ANTHROPIC_API_KEY" | base64 -w 64"#, "\n"),
+        (
+            r#"printf %s "$ANTHROPIC_API_KEY" | base64 | sed 's/$/\r/'"#,
+            "\r\n",
+        ),
+        (
+            r#"printf 'key=%s' "$ANTHROPIC_API_KEY" | base64 -w 64 | sed 's/$/\r/'"#,
+            "\r\n",
+        ),
+    ] {
+        let out = run(exec_sh(&env, &["--mask"], script)
+            .env("STACK_VAULT", "env")
+            .env("ANTHROPIC_API_KEY", LONG_KEY));
+        out.assert_code(0);
+        let stdout = out.stdout();
+        assert!(stdout.matches(newline).count() >= 2, "{script}: {stdout:?}");
+        // Each line holding part of the key is a marker; what is left, joined up, is
+        // the encoding of `key=` and of the padding, too short to hold any of the key.
+        let rest = stdout
+            .replace(newline, "")
+            .replace("[masked:ANTHROPIC_API_KEY]", "");
+        assert!(
+            rest.len() <= "a2V5PX".len() + "o=".len(),
+            "{script}: {stdout:?}"
+        );
+        for line in stdout.split_terminator(newline) {
+            assert!(
+                line.contains("[masked:ANTHROPIC_API_KEY]"),
+                "{script}: {stdout:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn no_mask_prints_the_secret_as_the_user_asked() {
     let env = project_with_workos();

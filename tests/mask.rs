@@ -554,3 +554,164 @@ fn random_streams_equal_input_with_secrets_replaced() {
         assert_eq!(mask(&m, &input), want, "case {case} in one piece");
     }
 }
+
+/// A long key (Anthropic's are about 108 characters): its base64 spans several lines when
+/// wrapped.
+const LONG_KEY: &str = "sk-ant-api03-FAKE_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-FAKE_0123456789abcdefghij";
+
+/// `encoded` cut into lines of `width` characters, each ended by `newline`.
+fn wrap(encoded: &str, width: usize, newline: &str) -> String {
+    encoded
+        .as_bytes()
+        .chunks(width)
+        .map(|line| format!("{}{newline}", text(line)))
+        .collect()
+}
+
+#[test]
+fn base64_wrapped_like_gnu_base64_is_masked_line_by_line() {
+    let m = masker(&[("K", LONG_KEY)]);
+    for url_safe in [false, true] {
+        for width in [76, 64] {
+            for newline in ["\n", "\r\n"] {
+                let input = wrap(&base64(LONG_KEY.as_bytes(), url_safe, true), width, newline);
+                let lines = input.matches(newline).count();
+                assert!(lines >= 2, "{input}");
+                // Every line was part of the key: each becomes a marker, the breaks stay.
+                let want = format!("[masked:K]{newline}").repeat(lines);
+                assert_eq!(text(&mask(&m, input.as_bytes())), want, "{input:?}");
+                for cut in 0..=input.len() {
+                    assert_eq!(
+                        text(&mask_split(&m, input.as_bytes(), &[cut])),
+                        want,
+                        "width {width} {newline:?} cut at {cut}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn wrapped_base64_of_a_key_inside_a_longer_blob_is_masked_at_every_column() {
+    let n = LONG_KEY.len();
+    let m = masker(&[("K", LONG_KEY)]);
+    for url_safe in [false, true] {
+        for width in [76, 64] {
+            for newline in ["\n", "\r\n"] {
+                // Enough bytes before the key for its encoding to start at every column
+                // of a line, in each of the three byte alignments.
+                for before in 0..(width * 3 / 4 + 3) {
+                    let mut blob: Vec<u8> = (0..before).map(|i| 0xc0 | (i % 64) as u8).collect();
+                    blob.extend_from_slice(LONG_KEY.as_bytes());
+                    blob.extend((0..5).map(|i| 0x80 | i as u8));
+                    let encoded = base64(&blob, url_safe, true);
+                    let input = wrap(&encoded, width, newline);
+                    let case =
+                        format!("url_safe {url_safe} width {width} {newline:?} before {before}");
+                    let out = text(&mask(&m, input.as_bytes()));
+                    assert_eq!(
+                        out.matches(newline).count(),
+                        input.matches(newline).count(),
+                        "{case}: the lines are kept\n{out}"
+                    );
+                    // Joined up again, the output is the encoding with everything that
+                    // depends on the key alone replaced by markers.
+                    let joined = out.replace(newline, "");
+                    let first = (8 * before).div_ceil(6);
+                    let last = 8 * (before + n) / 6;
+                    let (head, rest) = joined.split_once("[masked:K]").expect(&case);
+                    let tail = rest.trim_start_matches("[masked:K]");
+                    assert_eq!(head, &encoded[..first], "{case}");
+                    assert!(encoded.ends_with(tail), "{case}: {out}");
+                    assert!(encoded.len() - tail.len() >= last, "{case}: {out}");
+                    assert!(!tail.contains("[masked"), "{case}: {out}");
+                    // However the output is cut into reads.
+                    for cut in (0..input.len()).step_by(7) {
+                        assert_eq!(
+                            text(&mask_split(&m, input.as_bytes(), &[cut, cut + 1])),
+                            out,
+                            "{case} cut at {cut}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn lines_of_a_wrap_width_that_hold_no_key_are_untouched() {
+    let m = masker(&[
+        ("K", LONG_KEY),
+        (
+            "PEM",
+            "-----BEGIN FAKE-----\nMIIFAKEabcdefgh\n-----END FAKE-----",
+        ),
+    ]);
+    let other = base64(&[0x5au8; 300], false, true);
+    let input = format!("{}{}", wrap(&other, 76, "\n"), wrap(&other, 64, "\r\n"));
+    assert_eq!(text(&mask(&m, input.as_bytes())), input);
+}
+
+#[test]
+fn a_pem_value_with_lines_of_a_wrap_width_is_still_one_marker() {
+    let body = base64(&[0xa5u8; 120], false, true);
+    let pem = format!(
+        "-----BEGIN FAKE KEY-----\n{}-----END FAKE KEY-----",
+        wrap(&body, 64, "\n")
+    );
+    let m = masker(&[("PEM", &pem)]);
+    let input = format!("key:\n{pem}\ndone\n");
+    let want = "key:\n[masked:PEM]\ndone\n";
+    assert_eq!(text(&mask(&m, input.as_bytes())), want);
+    for cut in 0..=input.len() {
+        assert_eq!(
+            text(&mask_split(&m, input.as_bytes(), &[cut])),
+            want,
+            "cut at {cut}"
+        );
+    }
+}
+
+#[test]
+fn wrapped_base64_is_masked_the_same_however_it_is_cut_into_reads() {
+    let m = masker(&[("K", LONG_KEY), ("KEY", KEY)]);
+    let (seed, cases) = fuzz_budget(0x77a9_0001_5eed_0002, 200);
+    let mut rng = Rng(seed);
+    for case in 0..cases {
+        let mut input = String::new();
+        for _ in 0..1 + rng.below(4) {
+            let mut blob: Vec<u8> = (0..rng.below(90)).map(|_| rng.next() as u8).collect();
+            let key = if rng.below(2) == 0 { LONG_KEY } else { KEY };
+            blob.extend_from_slice(key.as_bytes());
+            blob.extend((0..rng.below(90)).map(|_| rng.next() as u8));
+            let encoded = base64(&blob, rng.below(2) == 0, rng.below(2) == 0);
+            let width = [76, 64][rng.below(2)];
+            let newline = ["\n", "\r\n"][rng.below(2)];
+            input.push_str(&wrap(&encoded, width, newline));
+            input.push_str(["", "text ", "\n", "ok\r\n"][rng.below(4)]);
+        }
+        let whole = mask(&m, input.as_bytes());
+        let joined = text(&whole).replace(['\r', '\n'], "");
+        assert!(
+            !joined.contains(&base64(LONG_KEY.as_bytes(), false, false)[4..40]),
+            "case {case}: {}",
+            text(&whole)
+        );
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        loop {
+            at += [0, 1, rng.below(8), rng.below(100)][rng.below(4)];
+            if at >= input.len() {
+                break;
+            }
+            cuts.push(at);
+        }
+        assert_eq!(
+            text(&mask_split(&m, input.as_bytes(), &cuts)),
+            text(&whole),
+            "seed {seed:#x} case {case}, cuts {cuts:?}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 use serde_json::json;
 use stack::catalog::{Catalog, Provider, Slot};
 use stack::ops::{self, Report, ServiceReport, Status, Values};
+use stack::project::escape;
 use stack::vault::{Key, Vault};
 use stack::verify::Health;
 
@@ -101,8 +102,8 @@ fn fix(
         } else if ui.can_prompt() {
             ui.info(&format!(
                 "{}: {}",
-                service.name,
-                service.details.first().map_or("", String::as_str)
+                escape(&service.name),
+                escape(service.details.first().map_or("", String::as_str))
             ));
             ui.info(&format!("{}: {}", provider.display_name, provider.howto));
             ask_values(ui, provider, &slots)?
@@ -110,7 +111,11 @@ fn fix(
             match read_values(provider, &slots, Source::Env) {
                 Ok(v) => v,
                 Err(e) => {
-                    ui.warn(&format!("cannot fix {}: {}", service.name, e.message));
+                    ui.warn(&format!(
+                        "cannot fix {}: {}",
+                        escape(&service.name),
+                        e.message
+                    ));
                     ui.hint(&format!(
                         "without a terminal, --fix reads the new values from the environment: \
                          set {}",
@@ -150,9 +155,12 @@ fn fix(
         values = new;
     }
     let outcome = ops::add(&ctx.cwd, vault, provider, env, &values, false)?;
-    ui.status("Fixed", &format!("{} (environment {env})", service.name));
+    ui.status(
+        "Fixed",
+        &format!("{} (environment {env})", escape(&service.name)),
+    );
     for w in &outcome.warnings {
-        ui.warn(w);
+        ui.warn(&escape(w));
     }
     Ok(true)
 }
@@ -193,7 +201,7 @@ fn print_human(ctx: &Context, report: &Report, env: &str, vault: &str, fixed: bo
     let ui = &ctx.ui;
     ui.out(&format!(
         "{} (environment {env}, {vault} vault)",
-        report.project
+        escape(&report.project)
     ));
     if report.services.is_empty() {
         ui.out("  no services yet: run `stack add <provider>`");
@@ -206,15 +214,15 @@ fn print_human(ctx: &Context, report: &Report, env: &str, vault: &str, fixed: bo
         let facts = if s.facts.is_empty() {
             String::new()
         } else {
-            format!(": {}", s.facts.join(", "))
+            format!(": {}", escape(&s.facts.join(", ")))
         };
         ui.out(&format!(
             "{:<16} {}{latency}{facts}",
-            s.name,
+            escape(&s.name),
             s.status.as_str()
         ));
         for d in &s.details {
-            ui.out(&format!("  - {d}"));
+            ui.out(&format!("  - {}", escape(d)));
         }
     }
     if !report.ok() && !fixed {

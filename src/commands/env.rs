@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     ui.out(&format!(
         "{} (environment {}, {} vault)",
-        config.stack.project,
+        stack::project::escape(&config.stack.project),
         args.env,
         vault.kind().as_str()
     ));
@@ -93,8 +93,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         };
         ui.out(&format!(
             "  {:<12} {:<34} {}",
-            s.service,
-            s.slot,
+            stack::project::escape(&s.service),
+            stack::project::escape(&s.slot),
             shown.trim_end()
         ));
     }

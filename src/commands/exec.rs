@@ -212,6 +212,7 @@ fn start(ctx: &Context, mut cmd: Command, program: &OsString) -> stack::Result<u
 
 fn cannot_start(ctx: &Context, program: &OsString, err: std::io::Error) -> u8 {
     let name = program.to_string_lossy();
+    let name = stack::project::escape(&name);
     let (code, message) = match err.kind() {
         std::io::ErrorKind::NotFound => (127, format!("command not found: {name}")),
         _ => (126, format!("cannot run {name}")),

@@ -1,6 +1,7 @@
 //! `stack list`: the services of this project and which slots are present.
 
 use serde_json::json;
+use stack::project::escape;
 
 use crate::cli::Context;
 
@@ -43,7 +44,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     ctx.ui.out(&format!(
         "{} (environment {}, {} vault)",
-        config.stack.project,
+        escape(&config.stack.project),
         args.env,
         vault.kind().as_str()
     ));
@@ -51,10 +52,11 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         ctx.ui.out("  no services yet");
     }
     for ((name, entry), present) in config.services.iter().zip(&present) {
-        ctx.ui.out(&format!("{name} ({})", entry.provider));
+        ctx.ui
+            .out(&format!("{} ({})", escape(name), escape(&entry.provider)));
         for (slot, p) in entry.secrets.iter().zip(present) {
             let state = if *p { "present" } else { "missing" };
-            ctx.ui.out(&format!("  {slot:<28} {state}"));
+            ctx.ui.out(&format!("  {:<28} {state}", escape(slot)));
         }
     }
     Ok(0)

@@ -1,6 +1,7 @@
 //! `stack remove <service>`: take a service back out of the project and the vault.
 
-use stack::{Error, project};
+use stack::Error;
+use stack::project::{self, escape};
 
 use crate::cli::Context;
 
@@ -32,9 +33,12 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         if !ui.can_prompt() {
             return Err(Error::usage(format!(
                 "removing {} needs confirmation, and there is no terminal to ask",
-                args.service
+                escape(&args.service)
             ))
-            .with_hint(format!("pass --yes: `stack remove {} --yes`", args.service)));
+            .with_hint(format!(
+                "pass --yes: `stack remove {} --yes`",
+                escape(&args.service)
+            )));
         }
         let what = if args.keep_secrets {
             "its references (slots stay in the vault)".to_string()
@@ -42,10 +46,10 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             format!(
                 "{} slot(s) in environment(s) {}",
                 entry.secrets.len(),
-                entry.environments.join(", ")
+                escape(&entry.environments.join(", "))
             )
         };
-        if !ui.confirm(&format!("Remove {} and {what}?", args.service))? {
+        if !ui.confirm(&format!("Remove {} and {what}?", escape(&args.service)))? {
             return Err(Error::failed("nothing removed"));
         }
     }
@@ -57,7 +61,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         &args.service,
         args.keep_secrets,
     )?;
-    ui.status("Removed", &args.service);
+    ui.status("Removed", &escape(&args.service));
     if outcome.deleted > 0 {
         ui.info(&format!(
             "  deleted {} slot(s) from the {} vault",
@@ -69,7 +73,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         ui.info(&format!("  files: {}", outcome.changed.join(", ")));
     }
     for w in &outcome.warnings {
-        ui.warn(w);
+        ui.warn(&escape(w));
     }
     Ok(0)
 }
