@@ -40,7 +40,8 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
 }
 
 /// The user's data directory for stack: `$XDG_DATA_HOME/stack`, else
-/// `~/.local/share/stack`.
+/// `~/.local/share/stack`. A relative `XDG_*` value is ignored, as the XDG specification
+/// says (it would put the user's data inside whatever directory stack runs in).
 pub fn data_dir() -> Option<std::path::PathBuf> {
     user_dir("XDG_DATA_HOME", ".local/share")
 }
@@ -49,6 +50,7 @@ fn user_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
     let base = std::env::var_os(var)
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
         .or_else(|| std::env::home_dir().map(|h| h.join(fallback)))?;
     Some(base.join("stack"))
 }

@@ -141,7 +141,7 @@ pub fn add(
     let project = editor.project().to_string();
     if toml_old.is_none() {
         // A new `.stack.toml` has a fresh id: it belongs to this root.
-        crate::trust::approve(&root, &project)?;
+        crate::trust::record(&root, &project)?;
     }
     let entries: Vec<(Key, Secret)> = values
         .iter()
@@ -1238,24 +1238,29 @@ mod tests {
 
     /// A project recording workos (dev) and stripe (dev), with their values in `vault`.
     fn project(vault: &Memory) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("stack-ops-{:016x}", crate::random_u64()));
+        let id = format!("p-{:016x}", crate::random_u64());
+        let dir = std::env::temp_dir().join(format!("stack-ops-{id}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join(project::FILE),
-            "[stack]\nversion = 1\nproject = \"p\"\n\n\
+            format!(
+                "[stack]\nversion = 1\nproject = \"{id}\"\n\n\
              [services.workos]\nprovider = \"workos\"\n\
              secrets = [\"WORKOS_API_KEY\", \"WORKOS_CLIENT_ID\"]\nenvironments = [\"dev\"]\n\n\
              [services.stripe]\nprovider = \"stripe\"\n\
-             secrets = [\"STRIPE_SECRET_KEY\"]\nenvironments = [\"dev\"]\n",
+             secrets = [\"STRIPE_SECRET_KEY\"]\nenvironments = [\"dev\"]\n"
+            ),
         )
         .unwrap();
+        // A unique id, recorded for this directory: tests run side by side.
+        crate::trust::record(&dir, &id).unwrap();
         for (slot, value) in [
             ("WORKOS_API_KEY", "sk_test_FAKEOPS0000000001"),
             ("WORKOS_CLIENT_ID", "client_FAKEOPS000001"),
             ("STRIPE_SECRET_KEY", "sk_test_FAKEOPSSTRIPE0001"),
         ] {
             vault
-                .set(&[(Key::new("p", "dev", slot), Secret::new(value))])
+                .set(&[(Key::new(&id, "dev", slot), Secret::new(value))])
                 .unwrap();
         }
         dir
@@ -1326,7 +1331,11 @@ mod tests {
             );
         }
         vault
-            .delete(&[Key::new("p", "dev", "WORKOS_CLIENT_ID")])
+            .delete(&[Key::new(
+                &project::load(&dir).unwrap().stack.project,
+                "dev",
+                "WORKOS_CLIENT_ID",
+            )])
             .unwrap();
         let inherited = vec![(
             "ID".to_string(),

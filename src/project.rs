@@ -41,54 +41,62 @@ impl ServiceEntry {
     }
 }
 
-/// Walks up from `start` to the first directory holding `.stack.toml`, without asking
-/// whether it may be used: only for `stack trust`, which is how it comes to be.
+/// Walks up from `start` to the first directory holding `.stack.toml` (in any form: one
+/// that is not a regular file stops the walk and is refused when read, never skipped),
+/// without asking whether it may be used: only for `stack trust`, which is how it comes to be.
 pub fn walk(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
-        .find(|dir| dir.join(FILE).is_file())
+        .find(|dir| dir.join(FILE).symlink_metadata().is_ok())
         .map(Path::to_path_buf)
 }
 
-/// The project found from `start` and whether its root may use its id's vault items.
+/// The project found from `start` and how its root stands with its id's vault items.
 pub struct Located {
     pub root: PathBuf,
-    /// Another project already uses the id: the user must approve this root first.
-    pub conflict: Option<crate::trust::Conflict>,
+    pub config: Config,
+    pub binding: crate::trust::Binding,
 }
 
 /// The project found from `start`, if any: a `.stack.toml` another user owns is refused
-/// unless its root was trusted, and the binding of its id to its root is checked
-/// (recorded silently when nobody else uses the id, see [`crate::trust::check`]).
+/// unless the user approved its root, and the binding of its id to its root is checked
+/// (see [`crate::trust::check`]).
 pub fn locate(start: &Path) -> Result<Option<Located>> {
     let Some(root) = walk(start) else {
         return Ok(None);
     };
     let config = load(&root);
-    if let Some(refusal) = foreign_owner(&root)? {
-        let trusted = match &config {
-            Ok(config) => crate::trust::is_approved(&root, &config.stack.project)?,
-            Err(_) => false,
-        };
-        if !trusted {
-            return Err(refusal);
-        }
+    if let Some(refusal) = foreign_owner(&root)?
+        && !crate::trust::is_approved(&root)?
+    {
+        return Err(refusal);
     }
-    let id = config?.stack.project;
-    let conflict = crate::trust::check(&root, &id)?;
-    Ok(Some(Located { root, conflict }))
+    let config = config?;
+    let binding = crate::trust::check(&root, &config.stack.project)?;
+    Ok(Some(Located {
+        root,
+        config,
+        binding,
+    }))
 }
 
 /// The project found from `start` that may use its vault items, if any. Every command
-/// reaches a project through here (or [`require_root`]), so none can skip the checks.
+/// reaches a project through here (or [`require_root`]), so none can skip the checks. An
+/// id nobody has recorded must have been settled first ([`crate::trust::settle_new`],
+/// which needs the vault): until then it is refused, never taken silently.
 pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
-    match locate(start)? {
-        None => Ok(None),
-        Some(Located {
-            conflict: Some(conflict),
-            ..
-        }) => Err(conflict.error()),
-        Some(located) => Ok(Some(located.root)),
+    let Some(located) = locate(start)? else {
+        return Ok(None);
+    };
+    match located.binding {
+        crate::trust::Binding::Known => Ok(Some(located.root)),
+        crate::trust::Binding::Conflict(conflict) => Err(conflict.error()),
+        crate::trust::Binding::New => Err(crate::trust::Conflict {
+            id: located.config.stack.project,
+            root: located.root,
+            other: None,
+        }
+        .error()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use stack::vault::Key;
 use stack::{Error, project, trust};
 
 use crate::cli::Context;
@@ -39,24 +40,32 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     Ok(0)
 }
 
-/// Before a command that uses the project: when another project already uses its id,
-/// asks on a terminal whether this one may too (a yes is remembered). Everything else,
-/// refusals included, is left to the command: it meets them in `project::find_root`.
+/// Before a command that uses the project: settles whether its root may use the vault
+/// items of its id. An id nobody has recorded is recorded, unless the vault (shared with
+/// other projects) already holds its items; then, as when another live project uses the
+/// id, a terminal is asked (a yes is remembered) and anything else refused. Errors in
+/// finding the project are left to the command, which meets them again.
 pub fn confirm(ctx: &Context) -> stack::Result<()> {
-    let Ok(Some(project::Located {
-        conflict: Some(conflict),
-        ..
-    })) = project::locate(&ctx.cwd)
-    else {
+    let Ok(Some(located)) = project::locate(&ctx.cwd) else {
         return Ok(());
     };
+    let conflict = match located.binding {
+        trust::Binding::Known => return Ok(()),
+        trust::Binding::Conflict(conflict) => conflict,
+        trust::Binding::New => {
+            let holds = vault_holds(ctx, &located.root, &located.config)?;
+            match trust::settle_new(&located.root, &located.config.stack.project, holds)? {
+                None => return Ok(()),
+                Some(conflict) => conflict,
+            }
+        }
+    };
     if !ctx.ui.can_prompt() {
-        return Ok(());
+        return Err(conflict.error());
     }
     let question = format!(
-        "Project id {:?} is already used by {}. Let {} use the same secrets?",
-        conflict.id,
-        conflict.other.display(),
+        "{}. Let {} use the same secrets?",
+        conflict.reason(),
         conflict.root.display()
     );
     if ctx.ui.confirm(&question)? {
@@ -73,4 +82,31 @@ pub fn confirm(ctx: &Context) -> stack::Result<()> {
             conflict.root.display()
         )))
     }
+}
+
+/// Whether the vault, when it holds other projects' items too, holds any slot the project
+/// records under its id (read only on an id's first use).
+fn vault_holds(
+    ctx: &Context,
+    root: &std::path::Path,
+    config: &project::Config,
+) -> stack::Result<bool> {
+    let vault = ctx.open_vault()?;
+    if !vault.may_hold_other_projects(root) {
+        return Ok(false);
+    }
+    let id = &config.stack.project;
+    let keys: Vec<Key> = config
+        .services
+        .values()
+        .flat_map(|s| {
+            s.environments
+                .iter()
+                .flat_map(move |env| s.secrets.iter().map(move |slot| Key::new(id, env, slot)))
+        })
+        .collect();
+    if keys.is_empty() {
+        return Ok(false);
+    }
+    Ok(vault.get(&keys)?.iter().any(Option::is_some))
 }

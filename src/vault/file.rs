@@ -447,6 +447,15 @@ impl Vault for FileVault {
         self.path.display().to_string()
     }
 
+    fn may_hold_other_projects(&self, root: &Path) -> bool {
+        // A vault file committed with the project (the CI recipe) is the project's own.
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        match (self.path.parent().and_then(canonical), canonical(root)) {
+            (Some(dir), Some(root)) => !dir.starts_with(root),
+            _ => true,
+        }
+    }
+
     fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
         if keys.is_empty() {
             return Ok(Vec::new());

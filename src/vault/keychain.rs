@@ -22,6 +22,10 @@ impl Vault for Keychain {
         VaultKind::Keychain
     }
 
+    fn may_hold_other_projects(&self, _root: &std::path::Path) -> bool {
+        true
+    }
+
     fn location(&self) -> String {
         let store = if cfg!(target_os = "macos") {
             "macOS Keychain"

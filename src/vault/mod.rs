@@ -87,6 +87,14 @@ pub trait Vault {
     fn check_writable(&self) -> Result<()> {
         Ok(())
     }
+    /// Whether this vault holds the items of other projects of this user beside those of
+    /// the project at `root`, so that items of an id no directory is recorded for may be
+    /// another project's (see `trust::settle_new`): the keychain and a vault file outside
+    /// the project do; a team's bao (its policies decide what a token reads), the `env`
+    /// vault and a vault file inside the project do not.
+    fn may_hold_other_projects(&self, _root: &std::path::Path) -> bool {
+        false
+    }
 }
 
 /// How a vault asks the user for what it needs: the library never prompts by itself.
