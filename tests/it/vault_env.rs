@@ -1,9 +1,7 @@
 //! The `env` vault (CI secrets as environment variables), vault selection and
 //! `stack ci github` (GitHub Actions masking: tests/ci.rs).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A project recording WorkOS for `dev`, written by hand: the env vault cannot `add`.
 fn workos_project(env: &TestEnv) {

@@ -2,9 +2,7 @@
 //! user wrote it, `stack remove` takes exactly that entry out again, and a file in which
 //! stack cannot tell which `mcpServers` (or which of its entries) a client reads is refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// A project on the file vault, so these tests need no keyring.

@@ -2,9 +2,7 @@
 //! `stack ci mask` registers the secret slots with the runner, as a step of its own, and
 //! only where the runner reads its stdout (a pipe), never into a file or onto a screen.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const STRIPE_KEY: &str = "sk_test_FAKESTRIPE00000000000001";
 

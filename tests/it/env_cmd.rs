@@ -1,9 +1,7 @@
 //! `stack env` (issue 5, item 3): the project's slots with masked previews; values only
 //! with `--reveal`, on a terminal, after a confirmation.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// A project with WorkOS added for `dev` with the fake constants.

@@ -2,10 +2,8 @@
 //! `bao` CLI, check-and-set under concurrent writers, and every failure's exit code
 //! (sealed, forbidden, unreachable, refused address, missing settings).
 
-mod common;
-
-use common::bao::BaoServer;
-use common::*;
+use crate::common::bao::BaoServer;
+use crate::common::*;
 
 use std::net::TcpListener;
 

@@ -2,9 +2,7 @@
 //! `STACK_VAULT_PASSPHRASE`, `VAULT_TOKEN`, `BAO_TOKEN`) from the command unless
 //! `--pass-vault-credentials` asks for them, and masks them in any case.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const CREDENTIALS: [(&str, &str); 4] = [
     (

@@ -13,10 +13,8 @@
 //! In every case `stack` fails closed: no command starts without its secrets, no file is
 //! left half-written, and the error says what could not be reached or written.
 
-mod common;
-
-use common::bao::BaoServer;
-use common::*;
+use crate::common::bao::BaoServer;
+use crate::common::*;
 
 use std::fs;
 use std::io::Write as _;

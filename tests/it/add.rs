@@ -1,11 +1,9 @@
 //! `stack add workos`, non-interactive: flags, verification, the keychain and the
 //! three project files (contract §1, §2, §4, §5; issue 2, items 3 and 4).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const SLOTS: [&str; 2] = ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"];

@@ -2,13 +2,11 @@
 //! a device, a huge file, a symlink in or out of the project, a dangling lock link, a
 //! byte-order mark. Runs on the file vault (an age identity), so no keyring is needed.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 /// A project whose vault is `<root>/vault.age`, unlocked by a fresh identity.
 fn file_env() -> TestEnv {

@@ -3,9 +3,7 @@
 //! name holds a control or invisible character or is too long, and every name printed from
 //! a file is escaped (`\x1b`, `\n`, `\u{202e}`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// What a hostile `.stack.toml` smuggles into a name: a screen clear, an OSC 52 clipboard
 /// write, a window title, a newline that forges a line of output, a bidi override.

@@ -2,12 +2,10 @@
 //! `stack remove` asking for confirmation, and `stack doctor --fix` asking for a rotated
 //! key (issue 2, items 3, 7 and 8; contract §5 exit codes 0, 1, 2 and 130).
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// rexpect turns the pty's echo off when it forks; a user's terminal has it on. Every
 /// session here starts from a terminal with echo on, so a typed secret would show up

@@ -1,9 +1,7 @@
 //! `stack exec`: slots injected into the child, exit codes (contract §5), argv passed
 //! through byte for byte, environments kept apart, and the process replaced on Unix.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::process::{Command, Stdio};

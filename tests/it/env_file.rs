@@ -3,12 +3,10 @@
 //! (inherited < env files < injected slots), references in files and in the inherited
 //! environment, one vault read, and errors that name the variable and the reference.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use stack::Secret;
 use stack::vault::{Ask, Vault, VaultKind};
 

@@ -1,9 +1,7 @@
 //! `stack recommend` and `stack providers`: a developer's brief finds the providers they
 //! would pick themselves; the catalog lists what is there.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn recommend(env: &TestEnv, args: &[&str]) -> (Output, Value) {

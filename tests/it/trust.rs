@@ -5,13 +5,11 @@
 //!
 //! The file vault with an identity holds the slots, so the tests need no keyring.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// A test environment on the file vault, unlocked by a fresh identity.
 fn file_env() -> TestEnv {

@@ -1,9 +1,7 @@
 //! `stack remove`, `stack list` and usage errors: what is deleted, what is kept, and the
 //! exit codes of contract §5.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 use std::process::{Command, Stdio};
 

@@ -10,7 +10,6 @@
 //! All behaviour can be changed from the test thread while the server runs.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -275,11 +274,6 @@ impl MockWorkos {
         let mut state = self.state();
         let organizations = state.keys.remove(old).unwrap_or(1);
         state.keys.insert(new.to_owned(), organizations);
-    }
-
-    /// `key` authenticates but lacks permission: 403.
-    pub fn forbid(&self, key: &str) {
-        self.state().forbidden.insert(key.to_owned());
     }
 
     pub fn add_client_id(&self, client_id: &str) {

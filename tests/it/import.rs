@@ -2,9 +2,7 @@
 //! the keychain, provider by provider, and their lines become `stack://` references; other
 //! lines stay; a rejected provider keeps its lines; `--dry-run` and confirmation.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use stack::catalog::Catalog;
 
 /// The catalog's (fake) example value of `provider`'s `slot`.

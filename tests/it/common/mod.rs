@@ -1,4 +1,4 @@
-//! Shared harness for `stack`'s integration tests (each test file does `mod common;`).
+//! Shared harness for `stack`'s integration tests (the `common` module of `tests/it`).
 //!
 //! * [`TestEnv`]: a throw-away root with `home/` and `project/`, and a hermetic
 //!   `stack` [`Command`] (cleared environment, HOME/XDG/TMPDIR under the root).
@@ -7,12 +7,11 @@
 //! * [`workos::MockWorkos`]: an in-process WorkOS API.
 //!
 //! Every credential here is fake and says so (`FAKE` in the value).
-#![allow(dead_code, unused_imports)] // not every test file uses every helper
 
 pub mod bao;
 pub mod workos;
 
-pub use workos::{MockWorkos, RecordedRequest, Reply, closed_port_url, http_date_in};
+pub use workos::{MockWorkos, Reply, closed_port_url, http_date_in};
 
 use std::ffi::{OsStr, OsString};
 use std::fs;

@@ -1,9 +1,7 @@
 //! Input that may hold a secret is not echoed back: an invalid `STACK_VAULT`, a
 //! `VAULT_ADDR` with a query or fragment, an environment name shaped like a key.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const SECRET_SHAPED: &str = "sk_live_FAKEPASTEDKEY0000000000009";
 

@@ -1,9 +1,7 @@
 //! Secrets are sacred (contract §3): no API key value in any output, error message or
 //! file, and no way to hand one to `stack` on the command line.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Well-formed, but the mock has never heard of it: 401.
 const API_KEY_REJECTED: &str = "sk_test_FAKEREJECTED0000000000009";

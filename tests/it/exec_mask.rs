@@ -4,9 +4,7 @@
 //! signals reaching the child exactly once, no orphan when `stack` is killed. On a
 //! terminal the default is no masking and `stack` still replaces itself with the command.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::io::{BufRead, BufReader};

@@ -1,9 +1,7 @@
 //! `completions/` holds what `stack completion <shell>` prints, byte for byte, and the
 //! provider names offered come from the embedded manifests.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

@@ -1,13 +1,11 @@
 //! Every command of the core issue on all four vaults: one scenario, run once per vault
 //! (issue 3, "Done when"), plus `stack vault copy` and `stack vault status` across vaults.
 
-mod common;
-
 use std::cell::Cell;
 use std::process::Command;
 
-use common::bao::BaoServer;
-use common::*;
+use crate::common::bao::BaoServer;
+use crate::common::*;
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Debug)]

@@ -4,13 +4,11 @@
 //!
 //! Identities are used wherever passphrases are not the point: scrypt is slow on purpose.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 const PASSPHRASE: &str = "FAKE passphrase for the test vault";
 

@@ -2,12 +2,10 @@
 //! its manifest describes to a local stand-in, and reads a valid and a rejected answer
 //! the way the manifest says.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use stack::catalog::{Catalog, Provider};
 
 /// What the stand-in saw of one request.

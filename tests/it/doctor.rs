@@ -1,12 +1,10 @@
 //! `stack doctor [--fix] [--json] [--env E]` against the WorkOS mock and the real
 //! Secret Service: contract §5 exit codes and §6 JSON, issue 2 point 7.
 
-mod common;
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
