@@ -10,31 +10,6 @@ const SLOTS: [&str; 2] = ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"];
 const ENV_REFS: &str = "WORKOS_API_KEY=stack://workos/WORKOS_API_KEY\n\
                         WORKOS_CLIENT_ID=stack://workos/WORKOS_CLIENT_ID\n";
 
-/// `stack add workos --from-env <extra>` with both slots in the environment.
-fn add_from_env(env: &TestEnv, key: &str, client_id: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["add", "workos", "--from-env"];
-    args.extend_from_slice(extra);
-    run(env
-        .stack(&args)
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", client_id))
-}
-
-/// A project id unique to this test, so keychain items of other tests never collide.
-fn unique_project_id(env: &TestEnv) -> String {
-    let name = env.root().file_name().unwrap().to_string_lossy();
-    format!("addtest-{name}")
-}
-
-/// Writes a minimal `.stack.toml` with a known project id and returns it (so a test can
-/// look for keychain items even when `stack` fails before recording anything).
-fn seed_project(env: &TestEnv) -> (String, String) {
-    let id = unique_project_id(env);
-    let text = format!("[stack]\nversion = 1\nproject = \"{id}\"\n");
-    env.write(".stack.toml", &text);
-    (id, text)
-}
-
 #[track_caller]
 fn assert_nothing_stored(project: &str, environment: &str) {
     for slot in SLOTS {
@@ -233,7 +208,8 @@ fn add_rejects_a_malformed_value_before_sending_or_storing_anything() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let (project, toml) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
+    let toml = minimal_stack_toml(&project);
 
     let out = add_from_env(&env, "pk_FAKE_not_a_secret_key", CLIENT_ID, &[]);
     out.assert_code(2);
@@ -329,7 +305,8 @@ fn add_with_a_rejected_key_exits_1_and_stores_and_writes_nothing() {
 
     // An existing project: nothing lands in the keychain and the file is untouched.
     let env = TestEnv::new().with_mock(&mock);
-    let (project, toml) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
+    let toml = minimal_stack_toml(&project);
     add_from_env(&env, API_KEY_ROTATED, CLIENT_ID, &[]).assert_code(1);
     assert_nothing_stored(&project, "dev");
     assert_eq!(env.read(".stack.toml"), toml);
@@ -341,7 +318,8 @@ fn add_with_an_unknown_client_id_exits_1_and_stores_nothing() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let (project, toml) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
+    let toml = minimal_stack_toml(&project);
 
     let out = add_from_env(&env, API_KEY, CLIENT_ID_UNKNOWN, &[]);
     out.assert_code(1);
@@ -376,7 +354,8 @@ fn add_with_the_provider_unreachable_exits_3_and_stores_nothing() {
     require_keyring();
     // TestEnv without a mock points WorkOS at a closed port.
     let env = TestEnv::new();
-    let (project, toml) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
+    let toml = minimal_stack_toml(&project);
 
     let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
     out.assert_code(3);
@@ -451,7 +430,7 @@ fn add_with_a_provider_slower_than_the_timeout_exits_3_and_stores_nothing() {
     let env = TestEnv::new()
         .with_mock(&mock)
         .env_var("STACK_HTTP_TIMEOUT", "1");
-    let (project, _) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
 
     let started = Instant::now();
     let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
@@ -473,7 +452,7 @@ fn add_gives_up_after_three_503s_with_exit_3() {
         mock.script("/organizations", Reply::status(503));
     }
     let env = TestEnv::new().with_mock(&mock);
-    let (project, _) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
 
     let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
     out.assert_code(3);
@@ -676,7 +655,7 @@ fn add_keeps_comments_unknown_keys_and_other_tables_in_stack_toml() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let id = unique_project_id(&env);
+    let id = unique_project_id(&env, "addtest");
     let original = format!(
         "# My project's stack file\n[stack]\nversion = 1\nproject = \"{id}\"   # never change\n\
          \n# auth goes here\n[services.workos]\nprovider = \"workos\"\n\
@@ -702,7 +681,7 @@ fn add_appends_its_table_to_a_stack_toml_without_touching_the_rest() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let id = unique_project_id(&env);
+    let id = unique_project_id(&env, "addtest");
     let original = format!(
         "# hand-written\n[stack]\nversion = 1\nproject = \"{id}\"  # id\nextra = \"kept\"\n\
          \n[tool.lint]  # theirs\nstrict = true\n"
@@ -909,7 +888,7 @@ fn add_refuses_a_malformed_stack_toml_and_leaves_it_byte_identical() {
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
     // The project id is readable before the error: stack must still store nothing.
-    let project = unique_project_id(&env);
+    let project = unique_project_id(&env, "addtest");
     env.write(
         ".stack.toml",
         &format!("[stack]\nversion = 1\nproject = \"{project}\"\n\n[services.workos\nprovider = \"workos\"\n"),
@@ -922,7 +901,7 @@ fn add_refuses_a_malformed_env_and_leaves_it_byte_identical() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let (project, _) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
     env.write(".env", "# mine\nPORT=3000\n  not a line\n");
     assert_malformed_is_refused(&env, &mock, &project, ".env", 3);
 }
@@ -932,7 +911,7 @@ fn add_refuses_a_malformed_mcp_json_and_leaves_it_byte_identical() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let (project, _) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
     env.write(
         ".mcp.json",
         "{\n  \"mcpServers\": {\n    \"github\": { \"command\": }\n  }\n}\n",
@@ -1004,7 +983,7 @@ fn add_in_a_subdirectory_or_with_dash_c_edits_the_projects_own_files() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    let (project, _) = seed_project(&env);
+    let project = seed_project(&env, "addtest");
     let sub = env.path("app/src");
     std::fs::create_dir_all(&sub).unwrap();
 

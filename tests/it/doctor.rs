@@ -14,18 +14,8 @@ use serde_json::Value;
 fn project_with(mock: &MockWorkos, key: &str) -> TestEnv {
     require_keyring();
     let env = TestEnv::new().with_mock(mock);
-    add(&env, key, &[]).assert_code(0);
+    add_from_env(&env, key, CLIENT_ID, &[]).assert_code(0);
     env
-}
-
-/// `stack add workos --from-env <extra>` with `key` and the known client ID.
-fn add(env: &TestEnv, key: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["add", "workos", "--from-env"];
-    args.extend_from_slice(extra);
-    run(env
-        .stack(&args)
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
 }
 
 /// Runs `cmd` (a `stack doctor --json …`) and parses stdout as exactly one JSON document.
@@ -359,7 +349,7 @@ fn doctor_fix_repairs_the_env_reference_and_mcp_entry_and_keeps_the_users_lines(
         ".mcp.json",
         "{\n  \"mcpServers\": {\n    \"mine\": {\n      \"command\": \"my-server\"\n    }\n  }\n}\n",
     );
-    add(&env, API_KEY, &[]).assert_code(0);
+    add_from_env(&env, API_KEY, CLIENT_ID, &[]).assert_code(0);
 
     // The user (or a merge) loses stack's lines.
     env.write(".env", &without_lines(&env.read(".env"), "WORKOS_API_KEY="));

@@ -5,21 +5,6 @@ use crate::common::*;
 use serde_json::{Value, json};
 
 /// A project with WorkOS added for `dev` with the fake constants.
-fn project() -> TestEnv {
-    require_keyring();
-    let env = TestEnv::new();
-    add_workos(&env);
-    env
-}
-
-fn add_workos(env: &TestEnv) {
-    run(env
-        .stack(&["add", "workos", "--from-env", "--no-verify"])
-        .env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
-}
-
 #[track_caller]
 fn assert_no_value(out: &Output) {
     for value in [API_KEY, CLIENT_ID] {
@@ -32,7 +17,7 @@ fn assert_no_value(out: &Output) {
 
 #[test]
 fn json_lists_every_slot_with_a_masked_preview() {
-    let env = project();
+    let env = project_with_workos();
     let out = run(&mut env.stack(&["env", "--json"]));
     out.assert_code(0);
     assert_no_value(&out);
@@ -55,7 +40,7 @@ fn json_lists_every_slot_with_a_masked_preview() {
 
 #[test]
 fn an_environment_without_values_shows_them_missing() {
-    let env = project();
+    let env = project_with_workos();
     let out = run(&mut env.stack(&["env", "--json", "--env", "staging"]));
     out.assert_code(0);
     let doc: Value = serde_json::from_str(&out.stdout()).unwrap();
@@ -68,7 +53,7 @@ fn an_environment_without_values_shows_them_missing() {
 
 #[test]
 fn the_table_names_service_slot_state_and_preview() {
-    let env = project();
+    let env = project_with_workos();
     let out = run(&mut env.stack(&["env"]));
     out.assert_code(0);
     assert_no_value(&out);
@@ -86,7 +71,7 @@ fn the_table_names_service_slot_state_and_preview() {
 
 #[test]
 fn reveal_without_a_terminal_is_a_usage_error() {
-    let env = project();
+    let env = project_with_workos();
     for args in [&["env", "--reveal"][..], &["env", "--reveal", "--json"]] {
         let out = run(&mut env.stack(args));
         out.assert_code(2);
@@ -99,7 +84,7 @@ fn reveal_without_a_terminal_is_a_usage_error() {
 fn reveal_in_ci_is_refused_even_on_a_terminal() {
     require_keyring();
     let env = TestEnv::new().env_var("CI", "true");
-    add_workos(&env);
+    add_workos(&env, "dev", API_KEY);
     let (code, rest) = env.pty(&["env", "--reveal"]).finish();
     assert_eq!(code, 2, "{rest}");
     assert!(!rest.contains(API_KEY), "{rest}");
@@ -107,7 +92,7 @@ fn reveal_in_ci_is_refused_even_on_a_terminal() {
 
 #[test]
 fn reveal_on_a_terminal_asks_and_declining_prints_nothing() {
-    let env = project();
+    let env = project_with_workos();
     let mut pty = env.pty(&["env", "--reveal"]);
     pty.expect("[y/N]");
     pty.send_line("n");
@@ -118,7 +103,7 @@ fn reveal_on_a_terminal_asks_and_declining_prints_nothing() {
 
 #[test]
 fn reveal_on_a_terminal_prints_the_values_once_confirmed() {
-    let env = project();
+    let env = project_with_workos();
     let mut pty = env.pty(&["env", "--reveal"]);
     pty.expect("[y/N]");
     pty.send_line("y");

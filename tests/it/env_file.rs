@@ -31,13 +31,7 @@ fn keychain() -> Box<dyn Vault> {
 
 /// A project with WorkOS and Stripe added for `dev` with fake values.
 fn project() -> TestEnv {
-    require_keyring();
-    let env = TestEnv::new();
-    run(env
-        .stack(&["add", "workos", "--from-env", "--no-verify"])
-        .env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
+    let env = project_with_workos();
     run(env
         .stack(&["add", "stripe", "--from-env", "--no-verify"])
         .env("STRIPE_SECRET_KEY", STRIPE_KEY))
@@ -137,18 +131,7 @@ fn an_unresolvable_reference_is_an_error_naming_it() {
         assert!(err.message.contains(named), "{text:?}: {}", err.message);
     }
     // Recorded, but not in the vault for this environment.
-    run(env
-        .stack(&[
-            "add",
-            "workos",
-            "--from-env",
-            "--no-verify",
-            "--env",
-            "prod",
-        ])
-        .env("WORKOS_API_KEY", API_KEY_LIVE)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
+    add_workos(&env, "prod", API_KEY_LIVE);
     let clear = Command::new("secret-tool")
         .args(["clear", "service", "stack", "username"])
         .arg(format!("{}/dev/WORKOS_CLIENT_ID", env.project_id()))

@@ -6,24 +6,6 @@ use crate::common::*;
 use std::fs;
 use std::process::{Command, Stdio};
 
-/// A project with WorkOS added for `dev` with the fake constants.
-fn project_with_workos() -> TestEnv {
-    require_keyring();
-    let env = TestEnv::new();
-    add_workos(&env, "dev", API_KEY);
-    env
-}
-
-/// `secret-tool clear service stack username <account>`.
-fn keychain_clear(account: &str) {
-    let status = Command::new("secret-tool")
-        .args(["clear", "service", "stack", "username", account])
-        .stdin(Stdio::null())
-        .status()
-        .expect("running secret-tool");
-    assert!(status.success(), "secret-tool clear {account}: {status}");
-}
-
 /// `secret-tool store service stack username <account>` with `value`.
 fn keychain_store(account: &str, value: &str) {
     use std::io::Write;
@@ -41,14 +23,6 @@ fn keychain_store(account: &str, value: &str) {
         .expect("writing to secret-tool");
     let status = child.wait().expect("waiting for secret-tool");
     assert!(status.success(), "secret-tool store {account}: {status}");
-}
-
-/// Runs `sh -c <script>` through `stack exec` with `stack_args` before `--`.
-fn exec_sh(env: &TestEnv, stack_args: &[&str], script: &str) -> Command {
-    let mut args = vec!["exec"];
-    args.extend_from_slice(stack_args);
-    args.extend_from_slice(&["--", "sh", "-c", script]);
-    env.stack(&args)
 }
 
 /// Prints both WorkOS slots, one per line, marking unset ones.

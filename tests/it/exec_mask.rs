@@ -14,26 +14,6 @@ use std::time::{Duration, Instant};
 /// What the masker writes in place of the WorkOS API key.
 const MASKED_KEY: &str = "[masked:WORKOS_API_KEY]";
 
-/// A project with WorkOS added for `dev` with the fake constants.
-fn project_with_workos() -> TestEnv {
-    require_keyring();
-    let env = TestEnv::new();
-    run(env
-        .stack(&["add", "workos", "--from-env", "--no-verify"])
-        .env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
-    env
-}
-
-/// `stack exec <stack_args> -- sh -c <script>`.
-fn exec_sh(env: &TestEnv, stack_args: &[&str], script: &str) -> Command {
-    let mut args = vec!["exec"];
-    args.extend_from_slice(stack_args);
-    args.extend_from_slice(&["--", "sh", "-c", script]);
-    env.stack(&args)
-}
-
 /// The same under a pseudo-terminal, with `extra` variables set.
 fn exec_sh_pty(env: &TestEnv, stack_args: &[&str], script: &str, extra: &[(&str, &str)]) -> Pty {
     let mut cmd = exec_sh(env, stack_args, script);

@@ -36,7 +36,7 @@ fn snapshot(env: &TestEnv) -> Snapshot {
 /// A project as a user leaves it: a `.stack.toml` with a comment and no service, a `.env`
 /// with a line of the user's own, a `.mcp.json` with another server. `big` names a file
 /// padded with ~64 KiB of comments (JSON has none: a long string in the other server).
-fn seed_project(env: &TestEnv, project: &str, big: Option<&str>) {
+fn seed_user_project(env: &TestEnv, project: &str, big: Option<&str>) {
     let pad = |prefix: &str| -> String {
         (0..1024)
             .map(|i| format!("{prefix} padding line {i:05} ....................................\n"))
@@ -67,16 +67,6 @@ fn seed_project(env: &TestEnv, project: &str, big: Option<&str>) {
 /// A project id nobody else uses, so vault items of concurrent tests never collide.
 fn unique_project(tag: &str) -> String {
     format!("faults-{tag}-{:08x}", stack::random_u64() as u32)
-}
-
-/// `stack add workos --from-env` with the fake key and client id (and `extra` flags).
-fn add_workos_cmd(env: &TestEnv, extra: &[&str]) -> Command {
-    let mut args = vec!["add", "workos", "--from-env"];
-    args.extend_from_slice(extra);
-    let mut cmd = env.stack(&args);
-    cmd.env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID);
-    cmd
 }
 
 /// A fake, well-formed Linear key: `add linear` is the "add something else" of the tests.
@@ -188,11 +178,11 @@ fn a_provider_that_never_answers_is_unreachable_within_the_timeout() {
     let env = TestEnv::new()
         .env_var("STACK_WORKOS_API_BASE", silent_listener())
         .env_var("STACK_HTTP_TIMEOUT", TIMEOUT_S.to_string());
-    seed_project(&env, &unique_project("silent"), None);
+    seed_user_project(&env, &unique_project("silent"), None);
     let before = snapshot(&env);
 
     let start = Instant::now();
-    let out = run(&mut add_workos_cmd(&env, &[]));
+    let out = run(&mut add_workos_cmd(&env, API_KEY, CLIENT_ID, &[]));
     let took = start.elapsed();
     out.assert_code(3);
     assert!(took < limit, "add took {took:?}\n{out:?}");
@@ -205,7 +195,13 @@ fn a_provider_that_never_answers_is_unreachable_within_the_timeout() {
     );
     assert_eq!(env.keychain_get("dev", "WORKOS_CLIENT_ID"), None);
 
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     let start = Instant::now();
     let out = run(&mut env.stack(&["doctor", "--json"]));
     let took = start.elapsed();
@@ -416,8 +412,14 @@ fn a_secret_service_that_stops_mid_run_fails_closed() {
     require_keyring();
     let mut keyring = PrivateKeyring::start();
     let env = TestEnv::new().env_var("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
-    seed_project(&env, &unique_project("ss"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("ss"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     run(&mut env.stack(&["exec", "--", "true"])).assert_code(0);
     let before = snapshot(&env);
 
@@ -438,8 +440,14 @@ fn a_locked_keyring_without_a_prompt_fails_closed() {
     require_keyring();
     let keyring = PrivateKeyring::start();
     let env = TestEnv::new().env_var("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
-    seed_project(&env, &unique_project("locked"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("locked"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     run(&mut env.stack(&["exec", "--", "true"])).assert_code(0);
 
     keyring.lock();
@@ -496,8 +504,14 @@ fn every_keychain_connection_introduces_itself_before_its_first_real_call() {
     {}
 
     let env = TestEnv::new().env_var("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
-    seed_project(&env, &unique_project("hello"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("hello"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     run(&mut env.stack(&["exec", "--", "true"])).assert_code(0);
     run(&mut env.stack(&["remove", "workos", "--yes"])).assert_code(0);
     // Let the last calls reach the monitor, then stop it.
@@ -536,8 +550,14 @@ fn a_sealed_or_stopped_openbao_fails_closed() {
         .env_var("VAULT_ADDR", server.addr())
         .env_var("VAULT_TOKEN", server.token())
         .env_var("STACK_HTTP_TIMEOUT", "2");
-    seed_project(&env, &unique_project("bao"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("bao"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     run(&mut env.stack(&["exec", "--", "true"])).assert_code(0);
     let before = snapshot(&env);
 
@@ -648,11 +668,11 @@ fn full_disk_while_writing(file: &str) {
     require_keyring();
     let env = TestEnv::new();
     let disk = FullDisk::over(&env.project());
-    seed_project(&env, &unique_project("full"), Some(file));
+    seed_user_project(&env, &unique_project("full"), Some(file));
     let before = snapshot(&env);
     disk.fill();
 
-    let out = run(&mut disk.wrap(add_workos_cmd(&env, &["--no-verify"])));
+    let out = run(&mut disk.wrap(add_workos_cmd(&env, API_KEY, CLIENT_ID, &["--no-verify"])));
     let how = match &disk {
         FullDisk::Tmpfs(_) => "tmpfs",
         FullDisk::FileSizeLimit => "prlimit --fsize",
@@ -728,9 +748,9 @@ fn restore(env: &TestEnv, snap: &Snapshot) {
 #[test]
 fn sigkill_during_add_leaves_old_or_new_files() {
     let (_mock, env, vault_file) = kill_env();
-    seed_project(&env, &unique_project("kill"), None);
+    seed_user_project(&env, &unique_project("kill"), None);
     let old = snapshot(&env);
-    let add = || add_workos_cmd(&env, &["--no-verify"]);
+    let add = || add_workos_cmd(&env, API_KEY, CLIENT_ID, &["--no-verify"]);
     let start = Instant::now();
     run(&mut add()).assert_code(0);
     let full = start.elapsed();
@@ -760,8 +780,14 @@ fn sigkill_during_add_leaves_old_or_new_files() {
 #[test]
 fn sigkill_during_remove_leaves_old_or_new_files() {
     let (_mock, env, vault_file) = kill_env();
-    seed_project(&env, &unique_project("killrm"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("killrm"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     let old = snapshot(&env);
     let vault_old = fs::read(&vault_file).expect("the vault file");
     let remove = || env.stack(&["remove", "workos", "--yes"]);
@@ -927,8 +953,14 @@ fn twenty_concurrent_processes_lose_no_update() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
-    seed_project(&env, &unique_project("race"), None);
-    run(&mut add_workos_cmd(&env, &["--no-verify"])).assert_code(0);
+    seed_user_project(&env, &unique_project("race"), None);
+    run(&mut add_workos_cmd(
+        &env,
+        API_KEY,
+        CLIENT_ID,
+        &["--no-verify"],
+    ))
+    .assert_code(0);
     for (provider, slot, value) in TO_REMOVE {
         run(env
             .stack(&["add", provider, "--from-env", "--no-verify"])
@@ -948,7 +980,12 @@ fn twenty_concurrent_processes_lose_no_update() {
         let e = format!("e{i}");
         children.push((
             format!("add {e}"),
-            spawn(add_workos_cmd(&env, &["--no-verify", "--env", &e])),
+            spawn(add_workos_cmd(
+                &env,
+                API_KEY,
+                CLIENT_ID,
+                &["--no-verify", "--env", &e],
+            )),
         ));
         if i % 2 == 0 {
             let (provider, ..) = TO_REMOVE[i / 2];

@@ -22,15 +22,6 @@ fn assert_no_key_in(what: &str, out: &Output) {
     }
 }
 
-fn add_from_env(env: &TestEnv, key: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["add", "workos", "--from-env"];
-    args.extend_from_slice(extra);
-    run(env
-        .stack(&args)
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-}
-
 #[test]
 fn no_api_key_appears_in_any_output_or_file_across_a_whole_session() {
     require_keyring();
@@ -40,7 +31,7 @@ fn no_api_key_appears_in_any_output_or_file_across_a_whole_session() {
 
     let mut outputs: Vec<(&str, Output)> = Vec::new();
 
-    let out = add_from_env(&env, API_KEY, &[]);
+    let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
     out.assert_code(0);
     assert!(
         !mock.requests_to("/organizations").is_empty(),
@@ -89,7 +80,7 @@ fn no_api_key_appears_in_any_output_or_file_across_a_whole_session() {
     out.assert_code(0);
     outputs.push(("doctor -v -v", out));
 
-    let out = add_from_env(&env, API_KEY_REJECTED, &["--force"]);
+    let out = add_from_env(&env, API_KEY_REJECTED, CLIENT_ID, &["--force"]);
     out.assert_code(1);
     assert_eq!(
         env.keychain_get("dev", "WORKOS_API_KEY").as_deref(),
@@ -99,7 +90,7 @@ fn no_api_key_appears_in_any_output_or_file_across_a_whole_session() {
     outputs.push(("add (rejected key)", out));
 
     let sent = mock.requests().len();
-    let out = add_from_env(&env, API_KEY_MALFORMED, &["--force"]);
+    let out = add_from_env(&env, API_KEY_MALFORMED, CLIENT_ID, &["--force"]);
     out.assert_code(2);
     assert_eq!(mock.requests().len(), sent, "a malformed key was sent");
     outputs.push(("add (malformed key)", out));
@@ -156,14 +147,14 @@ fn a_rejected_key_is_named_by_its_slot_never_by_its_value() {
     let mock = MockWorkos::start();
     let env = TestEnv::new().with_mock(&mock);
 
-    let out = add_from_env(&env, API_KEY_REJECTED, &[]);
+    let out = add_from_env(&env, API_KEY_REJECTED, CLIENT_ID, &[]);
     out.assert_code(1);
     assert!(out.stderr().contains("WORKOS_API_KEY"), "{out:?}");
     assert!(out.stderr().contains("401"), "{out:?}");
     assert_no_key_in("add (rejected)", &out);
 
     // The same key rotated away under a project that has it stored.
-    let out = add_from_env(&env, API_KEY, &[]);
+    let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
     out.assert_code(0);
     mock.rotate(API_KEY, API_KEY_ROTATED);
     let out = run(&mut env.stack(&["doctor"]));
@@ -177,7 +168,7 @@ fn an_unreachable_provider_is_named_by_the_slot_never_by_the_key() {
     require_keyring();
     let env = TestEnv::new(); // WorkOS points at a closed port
 
-    let out = add_from_env(&env, API_KEY, &[]);
+    let out = add_from_env(&env, API_KEY, CLIENT_ID, &[]);
     out.assert_code(3);
     assert!(out.stderr().contains("WORKOS_API_KEY"), "{out:?}");
     assert_no_key_in("add (unreachable)", &out);

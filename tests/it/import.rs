@@ -40,25 +40,10 @@ fn with_mock(mock: &MockWorkos) -> TestEnv {
         .env_var("STACK_STRIPE_API_BASE", mock.url())
 }
 
-/// A `.stack.toml` with a project id unique to this test, so keychain lookups work even
-/// when nothing was imported.
-fn seed_project(env: &TestEnv) -> String {
-    let name = env.root().file_name().unwrap().to_string_lossy();
-    let id = format!("importtest-{name}");
-    env.write(
-        ".stack.toml",
-        &format!("[stack]\nversion = 1\nproject = \"{id}\"\n"),
-    );
-    id
-}
-
 #[track_caller]
 fn assert_unchanged(env: &TestEnv, id: &str, dotenv: &str) {
     assert_eq!(env.read(".env"), dotenv);
-    assert_eq!(
-        env.read(".stack.toml"),
-        format!("[stack]\nversion = 1\nproject = \"{id}\"\n")
-    );
+    assert_eq!(env.read(".stack.toml"), minimal_stack_toml(id));
     assert_eq!(env.try_read(".mcp.json"), None);
     for slot in ["WORKOS_API_KEY", "WORKOS_CLIENT_ID", "STRIPE_SECRET_KEY"] {
         assert_eq!(env.keychain_get("dev", slot), None, "{slot} was stored");
@@ -156,7 +141,7 @@ fn dry_run_shows_the_plan_and_changes_nothing() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = with_mock(&mock);
-    let id = seed_project(&env);
+    let id = seed_project(&env, "importtest");
     let dotenv = mixed_env(API_KEY);
     env.write(".env", &dotenv);
 
@@ -186,7 +171,7 @@ fn without_a_terminal_yes_is_required() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = with_mock(&mock);
-    let id = seed_project(&env);
+    let id = seed_project(&env, "importtest");
     let dotenv = mixed_env(API_KEY);
     env.write(".env", &dotenv);
 
@@ -202,7 +187,7 @@ fn on_a_terminal_the_plan_is_confirmed_and_no_is_the_default() {
     require_keyring();
     let mock = MockWorkos::start();
     let env = with_mock(&mock);
-    let id = seed_project(&env);
+    let id = seed_project(&env, "importtest");
     let dotenv = mixed_env(API_KEY);
     env.write(".env", &dotenv);
 
@@ -288,7 +273,7 @@ fn partial_providers_and_unknown_keys_are_left_alone() {
 fn a_malformed_file_or_value_changes_nothing() {
     require_keyring();
     let env = TestEnv::new();
-    let id = seed_project(&env);
+    let id = seed_project(&env, "importtest");
     let text = format!("WORKOS_API_KEY={API_KEY}\nWORKOS_CLIENT_ID=\"{CLIENT_ID}\n");
     env.write(".env", &text);
     let out = run(&mut env.stack(&["import", "--yes", "--no-verify"]));

@@ -15,10 +15,7 @@ fn file_vault_env() -> TestEnv {
 }
 
 fn add(env: &TestEnv) -> Output {
-    run(env
-        .stack(&["add", "workos", "--from-env", "--no-verify"])
-        .env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
+    add_from_env(env, API_KEY, CLIENT_ID, &["--no-verify"])
 }
 
 fn remove(env: &TestEnv) -> Output {

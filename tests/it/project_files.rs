@@ -8,21 +8,9 @@ use std::process::{Command, Stdio};
 
 use crate::common::*;
 
-/// A project whose vault is `<root>/vault.age`, unlocked by a fresh identity.
-fn file_env() -> TestEnv {
-    let env = TestEnv::new();
-    let vault = env.root().join("vault.age");
-    env.env_var("STACK_VAULT", "file")
-        .env_var("STACK_VAULT_FILE", vault)
-        .env_var("STACK_AGE_IDENTITY", age_identity())
-}
-
 /// `stack add workos --from-env --no-verify` with fake values.
 fn add(env: &TestEnv) -> Command {
-    let mut cmd = env.stack(&["add", "workos", "--from-env", "--no-verify"]);
-    cmd.env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID);
-    cmd
+    add_workos_cmd(env, API_KEY, CLIENT_ID, &["--no-verify"])
 }
 
 /// What a bounded run left: exit code and output.

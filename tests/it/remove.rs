@@ -3,8 +3,6 @@
 
 use crate::common::*;
 
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 const USER_ENV: &str =
@@ -37,15 +35,6 @@ fn project_with_user_content() -> TestEnv {
         ),
     );
     env
-}
-
-fn keychain_clear(account: &str) {
-    let status = Command::new("secret-tool")
-        .args(["clear", "service", "stack", "username", account])
-        .stdin(Stdio::null())
-        .status()
-        .expect("running secret-tool");
-    assert!(status.success(), "secret-tool clear {account}: {status}");
 }
 
 const SLOTS: [&str; 2] = ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"];

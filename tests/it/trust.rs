@@ -11,15 +11,6 @@ use std::process::Command;
 
 use crate::common::*;
 
-/// A test environment on the file vault, unlocked by a fresh identity.
-fn file_env() -> TestEnv {
-    let env = TestEnv::new();
-    let vault = env.root().join("vault.age");
-    env.env_var("STACK_VAULT", "file")
-        .env_var("STACK_VAULT_FILE", vault)
-        .env_var("STACK_AGE_IDENTITY", age_identity())
-}
-
 /// `stack <args>` run in `dir` instead of `project/`.
 fn stack_in(env: &TestEnv, dir: &Path, args: &[&str]) -> Command {
     let mut cmd = env.stack(args);

@@ -17,10 +17,7 @@ fn bao_env(server: &BaoServer) -> TestEnv {
 
 /// `stack add workos --from-env --no-verify` with the fake key and client id.
 fn add_workos(env: &TestEnv) -> Output {
-    run(env
-        .stack(&["add", "workos", "--from-env", "--no-verify"])
-        .env("WORKOS_API_KEY", API_KEY)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
+    add_from_env(env, API_KEY, CLIENT_ID, &["--no-verify"])
 }
 
 /// `stack exec` printing both WorkOS slots, one per line (unmasked, to compare them).

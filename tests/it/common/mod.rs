@@ -334,21 +334,81 @@ pub fn run_stdin(cmd: &mut Command, input: &str) -> Output {
 // ---------------------------------------------------------------------------
 // Keychain (Linux Secret Service)
 
+/// `stack add workos --from-env <extra>` with `key` and `client_id` in the environment.
+pub fn add_workos_cmd(env: &TestEnv, key: &str, client_id: &str, extra: &[&str]) -> Command {
+    let mut args = vec!["add", "workos", "--from-env"];
+    args.extend_from_slice(extra);
+    let mut cmd = env.stack(&args);
+    cmd.env("WORKOS_API_KEY", key)
+        .env("WORKOS_CLIENT_ID", client_id);
+    cmd
+}
+
+/// [`add_workos_cmd`], run.
+pub fn add_from_env(env: &TestEnv, key: &str, client_id: &str, extra: &[&str]) -> Output {
+    run(&mut add_workos_cmd(env, key, client_id, extra))
+}
+
 /// `stack add workos --from-env --no-verify --env <environment>` with `key` and the fake
 /// client ID; must succeed.
 pub fn add_workos(env: &TestEnv, environment: &str, key: &str) {
-    run(env
-        .stack(&[
-            "add",
-            "workos",
-            "--from-env",
-            "--no-verify",
-            "--env",
-            environment,
-        ])
-        .env("WORKOS_API_KEY", key)
-        .env("WORKOS_CLIENT_ID", CLIENT_ID))
-    .assert_code(0);
+    add_from_env(env, key, CLIENT_ID, &["--no-verify", "--env", environment]).assert_code(0);
+}
+
+/// A new project with WorkOS added for `dev` with the fake constants (no verification).
+pub fn project_with_workos() -> TestEnv {
+    require_keyring();
+    let env = TestEnv::new();
+    add_workos(&env, "dev", API_KEY);
+    env
+}
+
+/// A test environment on the file vault `<root>/vault.age`, unlocked by a fresh identity
+/// (so no keyring is needed).
+pub fn file_env() -> TestEnv {
+    let env = TestEnv::new();
+    let vault = env.root().join("vault.age");
+    env.env_var("STACK_VAULT", "file")
+        .env_var("STACK_VAULT_FILE", vault)
+        .env_var("STACK_AGE_IDENTITY", age_identity())
+}
+
+/// The `.stack.toml` of a project with the id `project` and no service.
+pub fn minimal_stack_toml(project: &str) -> String {
+    format!("[stack]\nversion = 1\nproject = \"{project}\"\n")
+}
+
+/// A project id unique to this test env (`<tag>-<its root's name>`), so vault items of
+/// other tests never collide.
+pub fn unique_project_id(env: &TestEnv, tag: &str) -> String {
+    let name = env.root().file_name().unwrap().to_string_lossy();
+    format!("{tag}-{name}")
+}
+
+/// Writes a [`minimal_stack_toml`] with a [`unique_project_id`] and returns the id (so a
+/// test can look for vault items even when `stack` fails before recording anything).
+pub fn seed_project(env: &TestEnv, tag: &str) -> String {
+    let id = unique_project_id(env, tag);
+    env.write(".stack.toml", &minimal_stack_toml(&id));
+    id
+}
+
+/// `stack exec <stack_args> -- sh -c <script>`.
+pub fn exec_sh(env: &TestEnv, stack_args: &[&str], script: &str) -> Command {
+    let mut args = vec!["exec"];
+    args.extend_from_slice(stack_args);
+    args.extend_from_slice(&["--", "sh", "-c", script]);
+    env.stack(&args)
+}
+
+/// `secret-tool clear service stack username <account>`.
+pub fn keychain_clear(account: &str) {
+    let status = Command::new("secret-tool")
+        .args(["clear", "service", "stack", "username", account])
+        .stdin(Stdio::null())
+        .status()
+        .expect("running secret-tool");
+    assert!(status.success(), "secret-tool clear {account}: {status}");
 }
 
 /// How long a process under test may take before it is killed and the test fails.
