@@ -30,6 +30,7 @@ mod prompt;
 mod props;
 mod recommend;
 mod remove;
+mod snapshots;
 mod trust;
 mod vault_bao;
 mod vault_env;
