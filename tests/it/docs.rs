@@ -4,11 +4,23 @@ use std::path::Path;
 
 const SECURITY: &str = include_str!("../../SECURITY.md");
 
-/// Whether `path` (from the crate root) defines `fn name`.
+/// Whether `path` (from the crate root) defines the test `fn name`: a `#[test]` among the
+/// attributes right above it, so a helper of the same name does not count.
 fn defines(path: &str, name: &str) -> bool {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .unwrap_or_default();
-    text.contains(&format!("fn {name}("))
+    let needle = format!("fn {name}(");
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = text[..at].trim_end();
+        let before = before.strip_suffix("pub").unwrap_or(before).trim_end();
+        // The attribute lines directly above the function, nearest first.
+        before
+            .lines()
+            .rev()
+            .map(str::trim)
+            .take_while(|line| line.starts_with("#["))
+            .any(|line| line == "#[test]")
+    })
 }
 
 /// The backticked spans of SECURITY.md.
@@ -54,4 +66,24 @@ fn every_test_security_md_cites_exists() {
         missing.is_empty(),
         "SECURITY.md cites tests that do not exist: {missing:#?}"
     );
+}
+
+#[test]
+fn the_check_tells_a_test_from_a_helper() {
+    assert!(defines(
+        "tests/it/docs.rs",
+        "every_test_security_md_cites_exists"
+    ));
+    assert!(defines(
+        "tests/zeroize.rs",
+        "a_secret_and_its_clones_are_wiped_when_dropped"
+    ));
+    // Helpers, a missing function, a missing file.
+    assert!(!defines("tests/it/docs.rs", "defines"));
+    assert!(!defines("tests/it/common/mod.rs", "run"));
+    assert!(!defines("tests/it/docs.rs", "no_such_test"));
+    assert!(!defines(
+        "tests/it/no_such_file.rs",
+        "every_test_security_md_cites_exists"
+    ));
 }

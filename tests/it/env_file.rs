@@ -190,7 +190,7 @@ fn inherited_references_are_resolved_and_the_rest_left_alone() {
     let out = run(Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "inherited_references_are_resolved_and_the_rest_left_alone",
+            "env_file::inherited_references_are_resolved_and_the_rest_left_alone",
             "--nocapture",
         ])
         .env(CHILD, env.project())
