@@ -3,7 +3,7 @@
 #
 # Usage: scripts/completions.sh [PATH-TO-STACK]
 #   Without an argument, builds target/debug/stack first and uses it.
-# tests/completions.rs fails when completions/ differs from what the binary prints.
+# tests/it/completions.rs fails when completions/ differs from what the binary prints.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

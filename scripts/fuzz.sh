@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing with cargo-fuzz (the targets live in fuzz/fuzz_targets/, one per parser/editor:
 # stack_toml, dotenv, catalog, mask), each for SECONDS (default 180); then, at length, the
-# property tests (tests/props.rs) and the masker's seeded loop (tests/mask.rs) from a
+# property tests (tests/it/props.rs) and the masker's seeded loop (tests/it/mask.rs) from a
 # fresh seed. A crash stops the run (exit 1) and leaves its input in fuzz/artifacts/<target>/;
 # `RUSTC_BOOTSTRAP=1 cargo fuzz run --dev -s none <target> <that file>` replays it.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
@@ -79,5 +79,5 @@ fi
 seed=${STACK_FUZZ_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}
 cases=${STACK_FUZZ_CASES:-200000}
 echo "fuzz: property tests and the masker's loop, seed $seed, $cases cases" >&2
-PROPTEST_CASES=$((cases / 20)) PROPTEST_RNG_SEED=$seed cargo test --release --test props
-STACK_FUZZ_SEED=$seed STACK_FUZZ_CASES=$cases cargo test --release --test mask -- random_
+PROPTEST_CASES=$((cases / 20)) PROPTEST_RNG_SEED=$seed cargo test --release --test it -- props::
+STACK_FUZZ_SEED=$seed STACK_FUZZ_CASES=$cases cargo test --release --test it -- mask::random_

@@ -2,7 +2,8 @@
 # The project's one test command (CI runs it via .ci/run).
 #   install deps -> fmt check -> clippy (both workspaces) -> fuzz briefly -> build ->
 #   tests in a private keyring.
-# Extra arguments go to the test runner, e.g. `scripts/test.sh keyring`.
+# Extra arguments go to the test runner, e.g. `scripts/test.sh exec::` (the integration
+# tests are one binary, tests/it, a module per area; tests/zeroize.rs is its own).
 # Works headless: CI=true, no stdin.
 set -euo pipefail
 
@@ -36,6 +37,14 @@ cargo test --all-targets --no-run "${locked[@]}"
 
 # Tests find the binary through CARGO_BIN_EXE_stack; never a stray STACK_BIN.
 unset STACK_BIN
+
+# Snapshots of the human output (tests/it/snapshots/, insta): a difference fails the run.
+# In CI nothing is written (INSTA_UPDATE=no, whatever was set); elsewhere insta leaves a
+# .snap.new beside the old file for `cargo insta review`. Never force a pass.
+unset INSTA_FORCE_PASS
+if [[ -n "${CI:-}" ]]; then
+  export INSTA_UPDATE=no
+fi
 
 # Plain `cargo test` so the output ends with cargo's usual summary lines.
 # with-keyring.sh exports STACK_TEST_KEYRING=1 and the private bus address.

@@ -1,0 +1,298 @@
+//! Which project may use which vault items (issue "outside security probe", defects 3
+//! and 4): a `.stack.toml` carrying another project's id is refused off a terminal and
+//! asked about on one, `stack trust` approves it, a moved project just works, and a
+//! `.stack.toml` owned by another user is not obeyed.
+//!
+//! The file vault with an identity holds the slots, so the tests need no keyring.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+/// `stack <args>` run in `dir` instead of `project/`.
+fn stack_in(env: &TestEnv, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = env.stack(args);
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// The project `project/` with workos stored as [`API_KEY`], and a second directory
+/// `copy/` whose `.stack.toml` is a copy of the first's (same project id).
+fn project_and_copy(env: &TestEnv) -> PathBuf {
+    add_workos(env, "dev", API_KEY);
+    let copy = env.root().join("copy");
+    fs::create_dir_all(&copy).unwrap();
+    fs::copy(env.path(".stack.toml"), copy.join(".stack.toml")).unwrap();
+    copy
+}
+
+/// What `stack exec` injects as `WORKOS_API_KEY` in `dir`.
+fn stored_key(env: &TestEnv, dir: &Path) -> String {
+    let out = run(&mut stack_in(
+        env,
+        dir,
+        &["exec", "--no-mask", "--", "printenv", "WORKOS_API_KEY"],
+    ));
+    out.assert_code(0);
+    out.stdout().trim().to_owned()
+}
+
+#[track_caller]
+fn assert_refused(out: &Output, code: i32, env: &TestEnv, copy: &Path) {
+    out.assert_code(code);
+    let err = out.stderr();
+    assert!(err.contains(&env.project_id()), "names the id: {err}");
+    assert!(
+        err.contains(&copy.display().to_string()),
+        "names this root: {err}"
+    );
+    assert!(
+        err.contains(&env.project().display().to_string()),
+        "names the other root: {err}"
+    );
+    assert!(
+        err.contains(&format!("stack trust {}", copy.display())),
+        "hints the approving command: {err}"
+    );
+}
+
+#[test]
+fn a_copy_carrying_another_projects_id_is_refused_off_a_terminal() {
+    let env = file_env();
+    let copy = project_and_copy(&env);
+
+    let out = run(&mut stack_in(&env, &copy, &["env"]));
+    assert_refused(&out, 2, &env, &copy);
+    assert!(!out.stdout().contains("sk_test"), "nothing previewed");
+    // `exec`'s own failures are 125 (contract §5), so its child's codes stay free.
+    let out = run(&mut stack_in(&env, &copy, &["exec", "--", "true"]));
+    assert_refused(&out, 125, &env, &copy);
+    assert_refused(
+        &run(&mut stack_in(&env, &copy, &["remove", "workos", "--yes"])),
+        2,
+        &env,
+        &copy,
+    );
+    let out = run(stack_in(
+        &env,
+        &copy,
+        &["add", "workos", "--from-env", "--no-verify", "--force"],
+    )
+    .env("WORKOS_API_KEY", API_KEY_ROTATED)
+    .env("WORKOS_CLIENT_ID", CLIENT_ID));
+    assert_refused(&out, 2, &env, &copy);
+
+    assert_eq!(stored_key(&env, &env.project()), API_KEY, "not overwritten");
+    assert!(
+        fs::read_to_string(copy.join(".stack.toml"))
+            .unwrap()
+            .contains("[services.workos]"),
+        "the copy's file is untouched"
+    );
+}
+
+#[test]
+fn a_symlinked_stack_toml_is_refused_too() {
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let link = env.root().join("link");
+    fs::create_dir_all(&link).unwrap();
+    std::os::unix::fs::symlink(env.path(".stack.toml"), link.join(".stack.toml")).unwrap();
+
+    assert_refused(
+        &run(&mut stack_in(&env, &link, &["exec", "--", "true"])),
+        125,
+        &env,
+        &link,
+    );
+    assert_refused(
+        &run(&mut stack_in(&env, &link, &["remove", "workos", "--yes"])),
+        2,
+        &env,
+        &link,
+    );
+    assert_eq!(stored_key(&env, &env.project()), API_KEY);
+}
+
+#[test]
+fn on_a_terminal_the_user_is_asked_and_a_yes_is_remembered() {
+    let env = file_env();
+    let copy = project_and_copy(&env);
+
+    let mut cmd = stack_in(&env, &copy, &["list"]);
+    cmd.env("TERM", "xterm");
+    let mut pty = Pty::spawn(cmd);
+    pty.expect("is already used by");
+    pty.expect("[y/N]");
+    pty.send_line("n");
+    let (code, _) = pty.finish();
+    assert_eq!(code, 1, "declining is exit 1");
+    run(&mut stack_in(&env, &copy, &["list"])).assert_code(2);
+
+    let mut cmd = stack_in(&env, &copy, &["list"]);
+    cmd.env("TERM", "xterm");
+    let mut pty = Pty::spawn(cmd);
+    pty.expect("[y/N]");
+    pty.send_line("y");
+    let (code, rest) = pty.finish();
+    assert_eq!(code, 0, "{rest}");
+    // Remembered: no terminal needed any more.
+    assert_eq!(stored_key(&env, &copy), API_KEY);
+}
+
+#[test]
+fn stack_trust_approves_a_copy() {
+    let env = file_env();
+    let copy = project_and_copy(&env);
+    run(&mut stack_in(&env, &copy, &["list"])).assert_code(2);
+
+    let out = run(&mut env.stack(&["trust", copy.to_str().unwrap()]));
+    out.assert_code(0);
+    let err = out.stderr();
+    assert!(err.contains(&copy.display().to_string()), "{err}");
+    assert!(err.contains(&env.project_id()), "{err}");
+
+    assert_eq!(stored_key(&env, &copy), API_KEY);
+    assert_eq!(stored_key(&env, &env.project()), API_KEY);
+}
+
+#[test]
+fn a_moved_project_is_not_asked_about() {
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let moved = env.root().join("moved");
+    fs::rename(env.project(), &moved).unwrap();
+    assert_eq!(stored_key(&env, &moved), API_KEY);
+    // And the old place, once recreated with the id, is now the stranger.
+    fs::create_dir_all(env.project()).unwrap();
+    fs::copy(moved.join(".stack.toml"), env.path(".stack.toml")).unwrap();
+    run(&mut env.stack(&["list"])).assert_code(2);
+}
+
+#[test]
+fn the_trust_store_lives_in_the_data_dir_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let store = env.home().join(".local/share/stack/trust.json");
+    let text = fs::read_to_string(&store).expect("the trust store exists");
+    assert!(text.contains(&env.project_id()), "{text}");
+    assert!(
+        text.contains(&env.project().display().to_string()),
+        "{text}"
+    );
+    let mode = fs::metadata(&store).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(
+        fs::read_dir(env.project()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("trust")),
+        "nothing recorded in the project"
+    );
+}
+
+/// Whether the tests run as root, which they need to give a file away.
+fn running_as_root() -> bool {
+    let out = Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("running id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+#[test]
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+fn a_stack_toml_owned_by_another_user_is_not_obeyed_until_trusted() {
+    if !running_as_root() {
+        eprintln!("skipped: giving a file to another user (uid 65534) needs root");
+        return;
+    }
+    let env = file_env();
+    let foreign = env.root().join("shared");
+    let sub = foreign.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    let file = foreign.join(".stack.toml");
+    fs::write(
+        &file,
+        "[stack]\nversion = 1\nproject = \"planted-abc123\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+
+    let out = run(&mut stack_in(&env, &sub, &["list"]));
+    out.assert_code(2);
+    let err = out.stderr();
+    assert!(
+        err.contains(&file.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains("65534"), "names the owner: {err}");
+    assert!(
+        err.contains(&format!("stack trust {}", foreign.display())),
+        "names the override: {err}"
+    );
+    run(&mut stack_in(&env, &sub, &["exec", "--", "true"])).assert_code(125);
+
+    run(&mut stack_in(&env, &sub, &["trust"])).assert_code(0);
+    run(&mut stack_in(&env, &sub, &["list"])).assert_code(0);
+}
+
+/// `stack <args>` in `dir` as uid 65534 (nobody), whose HOME is a directory it owns.
+fn stack_as_nobody(env: &TestEnv, dir: &Path, args: &[&str]) -> Command {
+    let home = env.root().join("nobody");
+    fs::create_dir_all(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
+    let template = env.stack(&[]);
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_stack"))
+        .args(args)
+        .env_clear()
+        .current_dir(dir);
+    for (key, value) in template.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("STACK_VAULT", "env");
+    cmd
+}
+
+#[test]
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+fn a_root_owned_stack_toml_is_obeyed_only_where_the_user_could_have_written_it() {
+    if !running_as_root() {
+        eprintln!("skipped: running stack as another user (uid 65534) needs root");
+        return;
+    }
+    let env = TestEnv::new();
+    let dir = env.root().join("system");
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(".stack.toml");
+    fs::write(&file, "[stack]\nversion = 1\nproject = \"system-abc123\"\n").unwrap();
+
+    let out = run(&mut stack_as_nobody(&env, &dir, &["list"]));
+    out.assert_code(2);
+    let err = out.stderr();
+    assert!(
+        err.contains(&file.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains("owned by root"), "names the owner: {err}");
+    assert!(
+        err.contains(&format!("stack trust {}", dir.display())),
+        "names the override: {err}"
+    );
+
+    // In a directory the user may write, a root-owned file is theirs to have made.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    run(&mut stack_as_nobody(&env, &dir, &["list"])).assert_code(0);
+}
