@@ -1238,6 +1238,7 @@ mod tests {
 
     /// A project recording workos (dev) and stripe (dev), with their values in `vault`.
     fn project(vault: &Memory) -> PathBuf {
+        // A unique id: tests run side by side, and a shared one would be a conflict.
         let id = format!("p-{:016x}", crate::random_u64());
         let dir = std::env::temp_dir().join(format!("stack-ops-{id}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -1252,8 +1253,6 @@ mod tests {
             ),
         )
         .unwrap();
-        // A unique id, recorded for this directory: tests run side by side.
-        crate::trust::record(&dir, &id).unwrap();
         for (slot, value) in [
             ("WORKOS_API_KEY", "sk_test_FAKEOPS0000000001"),
             ("WORKOS_CLIENT_ID", "client_FAKEOPS000001"),

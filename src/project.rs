@@ -82,21 +82,16 @@ pub fn locate(start: &Path) -> Result<Option<Located>> {
 
 /// The project found from `start` that may use its vault items, if any. Every command
 /// reaches a project through here (or [`require_root`]), so none can skip the checks. An
-/// id nobody has recorded must have been settled first ([`crate::trust::settle_new`],
-/// which needs the vault): until then it is refused, never taken silently.
+/// id nobody has recorded ([`crate::trust::Binding::New`]) is let through unrecorded:
+/// whether the vault already holds its items is for the front end to settle before the
+/// command (`stack`'s `commands::trust::confirm`, with [`crate::trust::settle_new`]).
 pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
     let Some(located) = locate(start)? else {
         return Ok(None);
     };
     match located.binding {
-        crate::trust::Binding::Known => Ok(Some(located.root)),
         crate::trust::Binding::Conflict(conflict) => Err(conflict.error()),
-        crate::trust::Binding::New => Err(crate::trust::Conflict {
-            id: located.config.stack.project,
-            root: located.root,
-            other: None,
-        }
-        .error()),
+        crate::trust::Binding::Known | crate::trust::Binding::New => Ok(Some(located.root)),
     }
 }
 

@@ -44,7 +44,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 /// items of its id. An id nobody has recorded is recorded, unless the vault (shared with
 /// other projects) already holds its items; then, as when another live project uses the
 /// id, a terminal is asked (a yes is remembered) and anything else refused. Errors in
-/// finding the project are left to the command, which meets them again.
+/// finding the project, or in reading the vault, are left to the command, which meets
+/// them again.
 pub fn confirm(ctx: &Context) -> stack::Result<()> {
     let Ok(Some(located)) = project::locate(&ctx.cwd) else {
         return Ok(());
@@ -53,7 +54,11 @@ pub fn confirm(ctx: &Context) -> stack::Result<()> {
         trust::Binding::Known => return Ok(()),
         trust::Binding::Conflict(conflict) => conflict,
         trust::Binding::New => {
-            let holds = vault_holds(ctx, &located.root, &located.config)?;
+            // A vault that cannot be read now is met again by the command itself, which
+            // reads nothing from it either; the id stays unrecorded until it can be.
+            let Ok(holds) = vault_holds(ctx, &located.root, &located.config) else {
+                return Ok(());
+            };
             match trust::settle_new(&located.root, &located.config.stack.project, holds)? {
                 None => return Ok(()),
                 Some(conflict) => conflict,

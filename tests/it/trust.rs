@@ -296,3 +296,165 @@ fn a_root_owned_stack_toml_is_obeyed_only_where_the_user_could_have_written_it()
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
     run(&mut stack_as_nobody(&env, &dir, &["list"])).assert_code(0);
 }
+
+/// The trust store of `env`.
+fn store_of(env: &TestEnv) -> PathBuf {
+    env.home().join(".local/share/stack/trust.json")
+}
+
+#[test]
+fn an_id_nobody_recorded_whose_items_the_vault_holds_is_not_taken_silently() {
+    // As after an upgrade from a stack without a trust store: the vault holds the
+    // project's items, no directory is recorded, and a copy comes first.
+    let env = file_env();
+    let copy = project_and_copy(&env);
+    fs::remove_file(store_of(&env)).unwrap();
+
+    let out = run(&mut stack_in(
+        &env,
+        &copy,
+        &["exec", "--", "printenv", "WORKOS_API_KEY"],
+    ));
+    out.assert_code(125);
+    assert!(!out.stdout().contains("sk_test"), "{}", out.stdout());
+    let err = out.stderr();
+    assert!(
+        err.contains("already has secrets in this vault") && err.contains("stack trust"),
+        "{err}"
+    );
+    assert!(
+        !store_of(&env).exists()
+            || !fs::read_to_string(store_of(&env))
+                .unwrap()
+                .contains(&copy.display().to_string()),
+        "the copy is not recorded"
+    );
+
+    // The project itself is asked about once too, and `stack trust` settles it.
+    run(&mut env.stack(&["list"])).assert_code(2);
+    run(&mut env.stack(&["trust"])).assert_code(0);
+    assert_eq!(stored_key(&env, &env.project()), API_KEY);
+    // With the project recorded, the copy is refused as a copy.
+    assert_refused(&run(&mut stack_in(&env, &copy, &["env"])), 2, &env, &copy);
+}
+
+#[test]
+fn an_id_nobody_recorded_with_nothing_in_the_vault_is_recorded_silently() {
+    // A fresh clone: the vault holds nothing of its id yet.
+    let env = file_env();
+    let id = seed_project(&env, "fresh");
+    run(&mut env.stack(&["list"])).assert_code(0);
+    let text = fs::read_to_string(store_of(&env)).unwrap();
+    assert!(text.contains(&id), "{text}");
+}
+
+#[test]
+fn a_recorded_project_that_cannot_be_read_keeps_its_id() {
+    let env = file_env();
+    let copy = project_and_copy(&env);
+    // A merge conflict left in the project's file: it still holds the id.
+    let mut text = env.read(".stack.toml");
+    text.push_str("<<<<<<< HEAD\n");
+    env.write(".stack.toml", &text);
+
+    let out = run(&mut stack_in(
+        &env,
+        &copy,
+        &["exec", "--", "printenv", "WORKOS_API_KEY"],
+    ));
+    out.assert_code(125);
+    assert!(!out.stdout().contains("sk_test"), "{}", out.stdout());
+    assert!(
+        out.stderr().contains("is already used by"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+fn only_an_approval_lets_another_users_stack_toml_through() {
+    if !running_as_root() {
+        eprintln!("skipped: giving a file to another user (uid 65534) needs root");
+        return;
+    }
+    // The user's own project, recorded by its first use; then another user replaces
+    // the file (the directory is theirs).
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    std::os::unix::fs::chown(env.path(".stack.toml"), Some(65534), Some(65534)).unwrap();
+    let out = run(&mut env.stack(&["list"]));
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("owned by uid 65534"),
+        "{}",
+        out.stderr()
+    );
+    run(&mut env.stack(&["trust"])).assert_code(0);
+    run(&mut env.stack(&["list"])).assert_code(0);
+}
+
+#[test]
+fn the_trust_store_is_refused_unless_private_and_rewritten_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let store = store_of(&env);
+    let dir = store.parent().unwrap().to_path_buf();
+
+    // Writable by others: its approvals are not believed.
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o666)).unwrap();
+    let out = run(&mut env.stack(&["list"]));
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("can be written by other users"),
+        "{}",
+        out.stderr()
+    );
+
+    // Readable by others and in an open directory: the next write tightens both.
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    let other = env.root().join("other");
+    fs::create_dir_all(&other).unwrap();
+    run(&mut stack_in(&env, &other, &["trust", "../project"])).assert_code(0);
+    fs::copy(env.path(".stack.toml"), other.join(".stack.toml")).unwrap();
+    run(&mut stack_in(&env, &other, &["trust"])).assert_code(0);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&store), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+
+    // A link is not the store.
+    let elsewhere = env.root().join("trust.json");
+    fs::rename(&store, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &store).unwrap();
+    let out = run(&mut env.stack(&["list"]));
+    out.assert_code(2);
+    assert!(out.stderr().contains("is a symlink"), "{}", out.stderr());
+}
+
+#[test]
+fn a_relative_xdg_data_home_is_ignored() {
+    let env = file_env().env_var("XDG_DATA_HOME", "relative/data");
+    add_workos(&env, "dev", API_KEY);
+    assert!(!env.path("relative").exists(), "nothing under the project");
+    assert!(store_of(&env).exists(), "the store is under HOME instead");
+}
+
+#[test]
+fn a_stack_toml_that_is_not_a_regular_file_stops_the_walk() {
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let sub = env.path("sub");
+    fs::create_dir_all(&sub).unwrap();
+    let fifo = sub.join(".stack.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = run(&mut stack_in(&env, &sub, &["env"]));
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("not a regular file"),
+        "{}",
+        out.stderr()
+    );
+}
