@@ -5,6 +5,9 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+// Messages quote paths, link targets and names from files a repository controls: every
+// control character is shown escaped, so none can drive the terminal.
+use stack::project::escape;
 use stack::{Error, Kind, Secret};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -89,26 +92,30 @@ impl Ui {
     /// A status line on stderr: `   Added workos (dev)`; hidden by `-q`.
     pub fn status(&self, verb: &str, message: &str) {
         if !self.quiet {
-            eprintln!("{} {message}", self.paint(GREEN, &format!("{verb:>9}")));
+            eprintln!(
+                "{} {}",
+                self.paint(GREEN, &format!("{verb:>9}")),
+                escape(message)
+            );
         }
     }
 
     /// Plain information on stderr; hidden by `-q`.
     pub fn info(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", escape(message));
         }
     }
 
     /// Detail shown with `-v`.
     pub fn verbose(&self, message: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("{} {message}", self.paint(BOLD, "verbose:"));
+            eprintln!("{} {}", self.paint(BOLD, "verbose:"), escape(message));
         }
     }
 
     pub fn warn(&self, message: &str) {
-        eprintln!("{} {message}", self.paint(YELLOW, "warning:"));
+        eprintln!("{} {}", self.paint(YELLOW, "warning:"), escape(message));
     }
 
     /// Advice on what to run next; hidden by `-q` (an error's own hint is always shown).
@@ -119,7 +126,7 @@ impl Ui {
     }
 
     fn print_hint(&self, message: &str) {
-        eprintln!("{} {message}", self.paint(CYAN, "hint:"));
+        eprintln!("{} {}", self.paint(CYAN, "hint:"), escape(message));
     }
 
     /// `error: …`, each cause as `Caused by: …`, then `hint: …`.
@@ -127,9 +134,9 @@ impl Ui {
         if err.kind == Kind::Interrupted {
             eprintln!();
         }
-        eprintln!("{} {}", self.paint(RED, "error:"), err.message);
+        eprintln!("{} {}", self.paint(RED, "error:"), escape(&err.message));
         for cause in &err.causes {
-            eprintln!("  {} {cause}", self.paint(BOLD, "Caused by:"));
+            eprintln!("  {} {}", self.paint(BOLD, "Caused by:"), escape(cause));
         }
         if let Some(hint) = &err.hint {
             self.print_hint(hint);
@@ -150,7 +157,7 @@ impl Ui {
 
     /// Asks for a value on the terminal; secrets are not echoed.
     pub fn ask(&self, question: &str, hidden: bool) -> stack::Result<Secret> {
-        crate::prompt::read_line(&self.paint(BOLD, question), hidden)
+        crate::prompt::read_line(&self.paint(BOLD, &escape(question)), hidden)
     }
 
     /// A yes/no question; anything but y/yes is no.

@@ -242,3 +242,33 @@ fn exec_names_a_variable_with_escapes_escaped_when_its_reference_fails() {
         "{out:?}"
     );
 }
+
+#[test]
+fn paths_and_link_targets_in_messages_are_shown_escaped() {
+    // A `.env` linking to a target whose name erases the line, forges a status line and
+    // writes the clipboard (OSC 52).
+    let env = file_env();
+    let target = "/x\u{1b}[2K\r    ok workos\n\u{1b}]52;c;cm0gLXJmIH4K\u{7}";
+    std::os::unix::fs::symlink(target, env.path(".env")).unwrap();
+    let out = add_from_env(&env, API_KEY, CLIENT_ID, &["--no-verify"]);
+    out.assert_code(2);
+    assert_nothing_raw("a link target", &out);
+    assert!(out.stderr().contains("\\x1b[2K\\r"), "{}", out.stderr());
+
+    // A project directory whose name holds escapes, refused as a copy of another's id.
+    let env = file_env();
+    add_workos(&env, "dev", API_KEY);
+    let copy = env.root().join("evil\u{1b}]0;title\u{7}\ndir");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(env.path(".stack.toml"), copy.join(".stack.toml")).unwrap();
+    let mut cmd = env.stack(&["env"]);
+    cmd.current_dir(&copy);
+    let out = run(&mut cmd);
+    out.assert_code(2);
+    assert_nothing_raw("a directory name", &out);
+    assert!(
+        out.stderr().contains("evil\\x1b]0;title\\x07\\ndir"),
+        "{}",
+        out.stderr()
+    );
+}
