@@ -35,47 +35,97 @@ const MAX_READ_SHOWN: &str = "1 MiB";
 /// without blocking and checked on the open handle, so a FIFO or a device is refused (exit
 /// 2) instead of hanging `stack` or reading forever, and at most [`MAX_READ`] is read.
 pub fn read_text(path: &Path, shown: &Path) -> Result<Option<Zeroizing<String>>> {
+    let Some(file) = open_regular(path, shown, MAX_READ as u64, MAX_READ_SHOWN, false)? else {
+        return Ok(None);
+    };
+    read_bounded(file, shown).map(Some)
+}
+
+/// At most [`MAX_READ`] of `file` as UTF-8, wiped on drop.
+fn read_bounded(file: File, shown: &Path) -> Result<Zeroizing<String>> {
+    // The file may grow after the check: never read more than one byte past the limit.
+    let text = crate::secret::read_to_string(file.take(MAX_READ as u64 + 1))
+        .map_err(|e| Error::io("read", shown, e))?;
+    if text.len() > MAX_READ {
+        return Err(too_large(shown, MAX_READ_SHOWN));
+    }
+    Ok(text)
+}
+
+fn too_large(shown: &Path, limit: &str) -> Error {
+    Error::usage(format!(
+        "{} is larger than {limit}, the most stack reads from it",
+        shown.display()
+    ))
+}
+
+/// Opens `path` to read without blocking on a FIFO: a regular file of at most `limit`
+/// bytes, or, with `streams`, also a pipe or a device (read in blocking mode, and bounded
+/// by the caller); `None` when it does not exist.
+fn open_regular(
+    path: &Path,
+    shown: &Path,
+    limit: u64,
+    limit_shown: &str,
+    streams: bool,
+) -> Result<Option<File>> {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("read", shown, e)),
     };
     let meta = file.metadata().map_err(|e| Error::io("read", shown, e))?;
-    if !meta.is_file() {
-        return Err(
-            Error::usage(format!("{} is not a regular file", shown.display())).with_hint(
-                "stack reads project and env files only when they are regular files (or links \
-                 to one): a FIFO or a device could hang it or never end",
-            ),
-        );
+    if meta.is_file() {
+        if meta.len() > limit {
+            return Err(too_large(shown, limit_shown));
+        }
+        return Ok(Some(file));
     }
-    let too_large = || {
-        Error::usage(format!(
-            "{} is larger than {MAX_READ_SHOWN}, the most stack reads from a project or env file",
-            shown.display()
-        ))
-    };
-    if meta.len() > MAX_READ as u64 {
-        return Err(too_large());
+    if streams && !meta.is_dir() {
+        set_blocking(&file).map_err(|e| Error::io("read", shown, e))?;
+        return Ok(Some(file));
     }
-    // The file may grow after the check: never read more than one byte past the limit.
-    let text = crate::secret::read_to_string(file.take(MAX_READ as u64 + 1))
-        .map_err(|e| Error::io("read", shown, e))?;
-    if text.len() > MAX_READ {
-        return Err(too_large());
-    }
-    Ok(Some(text))
+    Err(
+        Error::usage(format!("{} is not a regular file", shown.display())).with_hint(
+            "stack reads project files only when they are regular files (or links to one): a \
+             FIFO or a device could hang it or never end",
+        ),
+    )
 }
 
-/// [`read_text`] of a file that must exist: a usage error naming it otherwise.
+/// The most a vault file may hold: far beyond any real one (the slots of every project).
+const MAX_VAULT: u64 = 64 << 20;
+
+/// The bytes of a vault file, as [`read_text`] reads a project file: a regular file only
+/// (a FIFO or a device in its place would hang stack or never end), of at most 64 MiB.
+pub fn read_vault(path: &Path) -> Result<Option<Vec<u8>>> {
+    let Some(file) = open_regular(path, path, MAX_VAULT, "64 MiB", false)? else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_VAULT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > MAX_VAULT {
+        return Err(too_large(path, "64 MiB"));
+    }
+    Ok(Some(bytes))
+}
+
+/// A file the user named on the command line (`exec --env-file`, `import`), which must
+/// exist: besides a regular file, a pipe or a device is read too (`<(sops -d …)`,
+/// `/dev/stdin`), all of them bounded by [`MAX_READ`].
 pub fn read_secret(path: &Path, shown: &Path) -> Result<Zeroizing<String>> {
-    read_text(path, shown)?
-        .ok_or_else(|| Error::usage(format!("{} does not exist", shown.display())))
+    let file = open_regular(path, shown, MAX_READ as u64, MAX_READ_SHOWN, true)?
+        .ok_or_else(|| Error::usage(format!("{} does not exist", shown.display())))?;
+    read_bounded(file, shown)
 }
 
 /// [`read_text`] of a file that holds no secret and must exist.
 pub fn read(path: &Path) -> Result<String> {
-    read_secret(path, path).map(|mut text| std::mem::take(&mut *text))
+    read_text(path, path)?
+        .map(|mut text| std::mem::take(&mut *text))
+        .ok_or_else(|| Error::usage(format!("{} does not exist", path.display())))
 }
 
 /// [`read_text`] of a file that holds no secret and may not exist yet.
@@ -96,6 +146,20 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// Reads of a pipe wait for the writer again (it was opened without blocking).
+#[cfg(unix)]
+fn set_blocking(file: &File) -> io::Result<()> {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    let flags = fcntl_getfl(file)?;
+    fcntl_setfl(file, flags - OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_blocking(_file: &File) -> io::Result<()> {
+    Ok(())
 }
 
 /// Where a write to `path`, a file of the project at `root`, lands: `path` itself, or,

@@ -192,11 +192,7 @@ impl FileVault {
     }
 
     fn read(&self) -> Result<Option<Vec<u8>>> {
-        match fs::read(&self.path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io("read", &self.path, e)),
-        }
+        crate::fsutil::read_vault(&self.path)
     }
 
     fn decrypt(&self, bytes: &[u8]) -> Result<Slots> {

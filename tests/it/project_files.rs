@@ -101,11 +101,54 @@ fn a_fifo_env_is_refused_quickly_by_add_doctor_and_remove() {
         );
         assert_eq!(snapshot(&env.project()), before, "{args:?} changed a file");
     }
+    // Named on the command line, a pipe is read as a stream (`<(sops -d …)`): with no
+    // writer it is empty, and exec goes on without hanging.
     let out = run_bounded(
         &mut env.stack(&["exec", "--env-file", ".env", "--", "true"]),
         "exec --env-file",
     );
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn an_env_file_named_on_the_command_line_may_be_a_pipe_or_a_device_within_the_limit() {
+    let env = file_env();
+    run(&mut add(&env)).assert_code(0);
+    let out = run_stdin(
+        &mut env.stack(&[
+            "exec",
+            "--env-file",
+            "/dev/stdin",
+            "--",
+            "printenv",
+            "FROM_PIPE",
+        ]),
+        "FROM_PIPE=piped\n",
+    );
+    out.assert_code(0);
+    assert_eq!(out.stdout().trim(), "piped");
+    let out = run_bounded(
+        &mut env.stack(&["exec", "--env-file", "/dev/zero", "--", "true"]),
+        "exec --env-file /dev/zero",
+    );
     assert_eq!(out.code, 125, "{out:?}");
+    assert!(out.stderr.contains("1 MiB"), "{out:?}");
+}
+
+#[test]
+fn a_vault_file_that_is_not_a_regular_file_is_refused_quickly() {
+    let env = file_env();
+    run(&mut add(&env)).assert_code(0);
+    let vault = env.root().join("vault.age");
+    fs::remove_file(&vault).unwrap();
+    mkfifo(&vault);
+    let out = run_bounded(&mut env.stack(&["env"]), "env with a FIFO vault");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("is not a regular file"), "{out:?}");
+    fs::remove_file(&vault).unwrap();
+    symlink("/dev/zero", &vault);
+    let out = run_bounded(&mut env.stack(&["env"]), "env with /dev/zero as the vault");
+    assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("is not a regular file"), "{out:?}");
 }
 
