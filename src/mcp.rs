@@ -29,6 +29,9 @@ pub enum Added {
 
 pub struct McpFile {
     path: PathBuf,
+    /// A UTF-8 byte-order mark the file starts with (Windows editors write one): kept,
+    /// and left out of what is parsed.
+    bom: &'static str,
     /// The file's text, with stack's edits spliced in.
     text: String,
     /// Whether stack changed anything: an untouched file is never written.
@@ -242,9 +245,14 @@ impl McpFile {
         let Some(text) = text else {
             return Ok(McpFile {
                 path: path.to_path_buf(),
+                bom: "",
                 text: EMPTY.to_string(),
                 changed: false,
             });
+        };
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", text),
         };
         // Validated without reading numbers (1e400 is JSON too); where that fails, serde_json's
         // Value fails as well and names the fault best ("trailing comma").
@@ -261,6 +269,7 @@ impl McpFile {
         }
         let file = McpFile {
             path: path.to_path_buf(),
+            bom,
             text: text.to_string(),
             changed: false,
         };
@@ -435,7 +444,7 @@ impl McpFile {
     }
 
     pub fn render(&self) -> String {
-        self.text.clone()
+        format!("{}{}", self.bom, self.text)
     }
 }
 

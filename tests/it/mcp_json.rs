@@ -180,3 +180,12 @@ fn duplicate_server_names_stack_does_not_write_are_kept() {
     );
     assert_round_trip(original, &added);
 }
+
+#[test]
+fn a_byte_order_mark_is_kept_and_not_refused() {
+    // Windows editors start a UTF-8 file with a byte-order mark.
+    assert_round_trip(
+        "\u{feff}{\n  \"mcpServers\": {}\n}\n",
+        "\u{feff}{\n  \"mcpServers\": {\n    \"workos\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.workos.com/mcp\"\n    }\n  }\n}\n",
+    );
+}

@@ -172,9 +172,11 @@ impl TestEnv {
         fs::write(&path, contents).unwrap_or_else(|e| panic!("writing {rel}: {e}"));
     }
 
-    /// `.mcp.json`, parsed.
+    /// `.mcp.json`, parsed (after a byte-order mark, which clients skip).
     pub fn mcp_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.read(".mcp.json")).expect(".mcp.json is not valid JSON")
+        let text = self.read(".mcp.json");
+        serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .expect(".mcp.json is not valid JSON")
     }
 
     /// `[stack] project` from `project/.stack.toml`.
