@@ -38,11 +38,12 @@ fn is_key(key: &str) -> bool {
 }
 
 /// The assignments of a dotenv file (for `exec --env-file` and `import`), in file order;
-/// applied in order, a later one for the same key wins. Quotes and escapes are undone as
-/// python-dotenv and dotenvy do: `export` and comments are ignored, single quotes are
-/// literal, double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`, `\'` and may span
-/// lines, unquoted values are trimmed and end at ` #`. No `$VAR` expansion. Stricter than
-/// [`DotEnv::parse`] (which only edits lines): text after a closing quote is an error.
+/// applied in order, a later one for the same key wins. Read as python-dotenv reads it
+/// (where dotenvy differs, python-dotenv is followed): lines end at `\n`, `\r\n` or a bare
+/// `\r`; `export` and comments are ignored; a name may be single-quoted (`'A'=1`); single
+/// quotes take only `\'` and `\\`; double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`,
+/// `\'`; quoted values may span lines; unquoted values are trimmed and end at ` #`. No
+/// `$VAR` expansion. Text after a closing quote is an error.
 /// Values come back as [`Secret`]s: an env file is where plaintext credentials live.
 pub fn read(path: &Path, text: &str) -> Result<Vec<(String, Secret)>> {
     // A byte-order mark (Windows editors) is not part of the first key.
@@ -79,7 +80,7 @@ fn check_tails(path: &Path, text: &str, entries: &[Entry], shift: usize) -> Resu
 
 /// `file:line:column: why` (exit 2); the hint says the file is left alone.
 fn malformed(path: &Path, text: &str, at: usize, why: &str) -> Error {
-    let (l, c) = crate::fsutil::line_col(text, at);
+    let (l, c) = line_col(text, at);
     Error::usage(format!("{}:{l}:{c}: {why}", path.display())).with_hint(format!(
         "fix {} by hand; stack never rewrites a malformed file",
         path.display()
@@ -144,7 +145,7 @@ impl DotEnv {
         replace_plain: bool,
     ) -> bool {
         let Some(idx) = self.entries.iter().rposition(|e| e.key == key) else {
-            if !self.text.is_empty() && !self.text.ends_with('\n') {
+            if !self.text.is_empty() && !self.text.ends_with(['\n', '\r']) {
                 self.text.push('\n');
             }
             self.text.push_str(&format!("{key}={reference}"));
@@ -166,6 +167,8 @@ impl DotEnv {
             "\r\n"
         } else if old.ends_with('\n') {
             "\n"
+        } else if old.ends_with('\r') {
+            "\r"
         } else {
             ""
         };
@@ -200,7 +203,7 @@ impl DotEnv {
     /// The 1-based line where `key` is assigned (its last assignment), for plans.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         let entry = self.entries.iter().rev().find(|e| e.key == key)?;
-        Some(crate::fsutil::line_col(&self.text, entry.range.start).0)
+        Some(line_col(&self.text, entry.range.start).0)
     }
 
     fn reparse(&mut self) {
@@ -209,6 +212,29 @@ impl DotEnv {
 
     pub fn render(&self) -> &str {
         &self.text
+    }
+}
+
+/// Where the line holding `from` ends, after its line ending: `\n`, `\r\n` or a bare `\r`
+/// (as python-dotenv reads them).
+fn line_end(text: &str, from: usize) -> usize {
+    match text[from..].find(['\n', '\r']).map(|i| from + i) {
+        None => text.len(),
+        Some(i) if text[i..].starts_with("\r\n") => i + 2,
+        Some(i) => i + 1,
+    }
+}
+
+/// 1-based line and column of byte `at`, lines ending as [`line_end`] ends them.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let (mut line, mut start) = (1, 0);
+    loop {
+        let end = line_end(text, start);
+        if end > at || end == text.len() {
+            let col = text[start..at.min(text.len())].chars().count() + 1;
+            return (line, col);
+        }
+        (line, start) = (line + 1, end);
     }
 }
 
@@ -222,13 +248,13 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
         0
     };
     while pos < text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        let line = &text[pos..line_end];
+        let next = line_end(text, pos);
+        let line = &text[pos..next];
         let body = line.trim_start();
         let indent = line.len() - body.len();
         let body_trim = body.trim_end();
         if body_trim.is_empty() || body_trim.starts_with('#') {
-            pos = line_end;
+            pos = next;
             continue;
         }
         let body = ["export ", "export\t"]
@@ -241,6 +267,11 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             return Err((pos + indent, "expected KEY=value"));
         };
         let key = body[..eq].trim_end();
+        // python-dotenv reads `'A'=1` as `A=1`.
+        let key = key
+            .strip_prefix('\'')
+            .and_then(|k| k.strip_suffix('\''))
+            .unwrap_or(key);
         if !is_key(key) {
             return Err((key_start, "expected a variable name before '='"));
         }
@@ -256,7 +287,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                 let mut escaped = false;
                 for (i, c) in inner.char_indices() {
                     match c {
-                        '\\' if q == '"' && !escaped => escaped = true,
+                        '\\' if !escaped => escaped = true,
                         c if c == q && !escaped => {
                             close = Some(i);
                             break;
@@ -268,19 +299,17 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                     return Err((vstart, "unterminated quoted value"));
                 };
                 let after = vstart + 1 + close + 1;
-                let end = text[after..]
-                    .find('\n')
-                    .map_or(text.len(), |i| after + i + 1);
+                let end = line_end(text, after);
                 let tail = text[after..end].trim_end_matches(['\n', '\r']);
                 let value = if q == '"' {
-                    unescape(&inner[..close])
+                    unescape(&inner[..close], &['"', '\\', '$', '\''], true)
                 } else {
-                    inner[..close].to_string()
+                    unescape(&inner[..close], &['\\', '\''], false)
                 };
                 (value, end, tail.to_string(), after)
             }
             _ => {
-                let raw = &text[value_start..line_end];
+                let raw = &text[value_start..next];
                 let raw = raw.trim_end_matches(['\n', '\r']);
                 // A comment starts at a '#' after a blank.
                 let comment = raw
@@ -292,12 +321,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                     None => (raw, ""),
                 };
                 let tail_start = value_start + raw.len();
-                (
-                    raw.trim().to_string(),
-                    line_end,
-                    tail.to_string(),
-                    tail_start,
-                )
+                (raw.trim().to_string(), next, tail.to_string(), tail_start)
             }
         };
         entries.push(Entry {
@@ -313,8 +337,10 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
     Ok(entries)
 }
 
-/// Undoes the escapes of a double-quoted value; an unknown escape stays as written.
-fn unescape(raw: &str) -> String {
+/// Undoes the escapes of a quoted value: `\` before one of `literal` stands for that
+/// character; `controls` adds `\n`, `\t`, `\r` (double quotes). Any other escape stays as
+/// written.
+fn unescape(raw: &str, literal: &[char], controls: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -323,10 +349,10 @@ fn unescape(raw: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(c @ ('"' | '\\' | '$' | '\'')) => out.push(c),
+            Some('n') if controls => out.push('\n'),
+            Some('t') if controls => out.push('\t'),
+            Some('r') if controls => out.push('\r'),
+            Some(c) if literal.contains(&c) => out.push(c),
             Some(c) => {
                 out.push('\\');
                 out.push(c);
@@ -495,6 +521,42 @@ mod tests {
     }
 
     #[test]
+    fn read_ends_lines_at_a_bare_carriage_return() {
+        // python-dotenv's `_newline` is `\r\n|\n|\r` (old Mac OS files).
+        assert_eq!(
+            read_ok("A=1\rB='two'\r# c\rC=\"x\" # n\r\nD=4\r"),
+            pairs(&[("A", "1"), ("B", "two"), ("C", "x"), ("D", "4")])
+        );
+        let err = read(Path::new(".env.test"), "A=1\rB=2\r  oops\n").unwrap_err();
+        assert!(err.message.starts_with(".env.test:3:3:"), "{}", err.message);
+    }
+
+    #[test]
+    fn read_takes_a_single_quoted_name() {
+        // python-dotenv's `'a'=b` and ` export 'a'=b`; the name is still a variable name.
+        assert_eq!(
+            read_ok("'a'=b\n export 'B_1' = c\n"),
+            pairs(&[("a", "b"), ("B_1", "c")])
+        );
+        for bad in ["''=x\n", "'a b'=x\n", "'a=x\n"] {
+            let err = read(Path::new(".env.test"), bad).unwrap_err();
+            assert!(err.message.starts_with(".env.test:1:1:"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn read_single_quotes_take_an_escaped_quote_and_backslash() {
+        // python-dotenv: `a='b\'c'` is `b'c`; `\\` is one backslash; any other
+        // backslash is kept as written.
+        assert_eq!(
+            read_ok("a='b\\'c'\nB='x\\\\'\nC='\\n\\$'\n"),
+            pairs(&[("a", "b'c"), ("B", "x\\"), ("C", "\\n\\$")])
+        );
+        let err = read(Path::new(".env.test"), "A='c:\\dir\\'\n").unwrap_err();
+        assert!(err.message.contains("unterminated"), "{}", err.message);
+    }
+
+    #[test]
     fn read_reports_malformed_files_with_file_line_and_column() {
         let cases = [
             ("A=1\nnot an assignment\n", ".env.test:2:1:"),
@@ -534,6 +596,19 @@ mod tests {
         ] {
             assert_eq!(parse_reference(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn edits_keep_bare_carriage_return_line_endings() {
+        let mut e = env("A=1\rK=old\rB=2\r");
+        assert_eq!(e.get("B"), Line::Plain("2".into()));
+        assert!(e.set_reference("K", "stack://x/K", None, true));
+        assert!(e.set_reference("N", "stack://x/N", None, false));
+        assert_eq!(e.render(), "A=1\rK=stack://x/K\rB=2\rN=stack://x/N\n");
+        assert_eq!(e.line_of("B"), Some(3));
+        let mut e = env("'K'=old\n");
+        assert!(e.set_reference("K", "stack://x/K", None, true));
+        assert_eq!(e.render(), "K=stack://x/K\n");
     }
 
     #[test]
