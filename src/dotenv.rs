@@ -5,6 +5,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use crate::catalog::is_variable_name;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -25,16 +26,7 @@ pub fn parse_reference(value: &str) -> Option<(&str, &str)> {
         && service
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    (service_ok && is_key(slot)).then_some((service, slot))
-}
-
-/// A variable name as dotenv files write them.
-fn is_key(key: &str) -> bool {
-    !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    (service_ok && is_variable_name(slot)).then_some((service, slot))
 }
 
 /// The assignments of a dotenv file (for `exec --env-file` and `import`), in file order;
@@ -272,7 +264,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             .strip_prefix('\'')
             .and_then(|k| k.strip_suffix('\''))
             .unwrap_or(key);
-        if !is_key(key) {
+        if !is_variable_name(key) {
             return Err((key_start, "expected a variable name before '='"));
         }
         let value_start = key_start + eq + 1;
