@@ -15,6 +15,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Whether this runs in CI (`CI` set, and not to "", "0" or "false"): nothing is asked,
+/// and `exec` masks output by default.
+pub fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
 /// Text already formatted elsewhere (clap's usage errors), to stderr as is.
 pub fn raw_stderr(text: &str) {
     eprint!("{text}");
@@ -47,7 +53,7 @@ impl Ui {
             ColorChoice::Never => false,
             ColorChoice::Auto => stderr_tty && !no_color,
         };
-        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+        let ci = is_ci();
         Ui {
             color,
             quiet,
