@@ -82,3 +82,11 @@ fn a_broken_pipe_keeps_a_failing_commands_code_and_error() {
     assert!(out.stderr().starts_with("error:"), "{}", out.stderr());
     assert!(!out.stderr().contains("stdout"), "{}", out.stderr());
 }
+
+#[test]
+fn exec_keeps_the_commands_code_when_its_reader_is_gone() {
+    let env = project();
+    let out = run_into_closed_pipe(&mut env.stack(&["exec", "--", "sh", "-c", "exit 7"]));
+    out.assert_code(7);
+    assert_eq!(out.stderr(), "");
+}
