@@ -548,6 +548,79 @@ mod tests {
         assert!(err.message.contains("unterminated"), "{}", err.message);
     }
 
+    /// Every input of python-dotenv 1.2.4's `tests/test_parser.py`, with the assignments it
+    /// reads; the ones `stack` refuses (a name that is not a variable name, a line with no
+    /// `=`, which python-dotenv skips with a warning) are listed after.
+    #[test]
+    fn read_agrees_with_python_dotenv_parser_tests() {
+        let agreed: &[(&str, &[(&str, &str)])] = &[
+            ("", &[]),
+            ("a=b", &[("a", "b")]),
+            ("'a'=b", &[("a", "b")]),
+            (" a = b ", &[("a", "b")]),
+            ("export a=b", &[("a", "b")]),
+            (" export 'a'=b", &[("a", "b")]),
+            ("# a=b", &[]),
+            ("a=b#c", &[("a", "b#c")]),
+            ("a=b #c", &[("a", "b")]),
+            ("a=b\t#c", &[("a", "b")]),
+            ("a= #b", &[("a", "")]),
+            ("a=  # b", &[("a", "")]),
+            ("a=#b", &[("a", "#b")]),
+            ("a=# # comment", &[("a", "#")]),
+            ("a=\t#c", &[("a", "")]),
+            ("a= #c\nd=e", &[("a", ""), ("d", "e")]),
+            ("a=b c", &[("a", "b c")]),
+            ("a=b\tc", &[("a", "b\tc")]),
+            ("a=b  c", &[("a", "b  c")]),
+            ("a=b\u{a0} c", &[("a", "b\u{a0} c")]),
+            ("a=b c ", &[("a", "b c")]),
+            ("a='b c '", &[("a", "b c ")]),
+            ("a=\"b c \"", &[("a", "b c ")]),
+            ("export export_a=1", &[("export_a", "1")]),
+            ("export port=8000", &[("port", "8000")]),
+            ("a=\"b\nc\"", &[("a", "b\nc")]),
+            ("a='b\nc'", &[("a", "b\nc")]),
+            ("a=\"b\nc\"", &[("a", "b\nc")]),
+            ("a=\"b\\nc\"", &[("a", "b\nc")]),
+            ("a='b\\nc'", &[("a", "b\\nc")]),
+            ("a=\"b\\\"c\"", &[("a", "b\"c")]),
+            ("a='b\\'c'", &[("a", "b'c")]),
+            ("a='b\\\\c'", &[("a", "b\\c")]),
+            ("a=\"b\\\\c\"", &[("a", "b\\c")]),
+            ("a='b\\\\'\nc='d'", &[("a", "b\\"), ("c", "d")]),
+            ("a=\"b\\\\\"\nc=\"d\"", &[("a", "b\\"), ("c", "d")]),
+            ("a='b\\\\\\'c'", &[("a", "b\\'c")]),
+            ("a=\u{e0}", &[("a", "\u{e0}")]),
+            ("a=\"\u{e0}\"", &[("a", "\u{e0}")]),
+            ("a=b\nc=d", &[("a", "b"), ("c", "d")]),
+            ("a=b\rc=d", &[("a", "b"), ("c", "d")]),
+            ("a=b\r\nc=d", &[("a", "b"), ("c", "d")]),
+            ("a=\nb=c", &[("a", ""), ("b", "c")]),
+            ("\n\n", &[]),
+            ("a=b\n\n", &[("a", "b")]),
+            ("a=b\n\nc=d", &[("a", "b"), ("c", "d")]),
+            ("# comment\na=\"b\nc\"\nd=e\n", &[("a", "b\nc"), ("d", "e")]),
+            ("a=b\n# comment 1", &[("a", "b")]),
+            ("# comment 1\n# comment 2", &[]),
+            ("\u{feff}a=b", &[("a", "b")]),
+            ("\u{feff}a=b\nc=d", &[("a", "b"), ("c", "d")]),
+        ];
+        for (text, want) in agreed {
+            assert_eq!(read_ok(text), pairs(want), "{text:?}");
+        }
+        let refused = [
+            "[=b",
+            "no_value_var",
+            "a: b",
+            "a=\"\nb=c",
+            "uglyKey[%$=\"S3cr3t_P4ssw#rD\" #\na=b",
+        ];
+        for text in refused {
+            assert!(read(Path::new(".env"), text).is_err(), "{text:?}");
+        }
+    }
+
     #[test]
     fn read_reports_malformed_files_with_file_line_and_column() {
         let cases = [
