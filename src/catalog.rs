@@ -512,12 +512,19 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
         .filter(|name| is_env_name(name))
 }
 
+/// The one check of variable names. A name as env files write it (dotenvy's rule): ASCII
+/// letters, digits, `_` and `.`, not starting with a digit.
+pub(crate) fn is_variable_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// A slot name: a variable name in upper case, without `.` (`WORKOS_API_KEY`).
 pub(crate) fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    is_variable_name(name) && !name.contains(|c: char| c.is_ascii_lowercase() || c == '.')
 }
 
 /// HTTPS, or plain HTTP to a loopback host only.
@@ -700,6 +707,22 @@ impl Invalid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_and_slot_names_are_checked_once() {
+        for name in ["A", "_", "port", "a.b", "_1", "WORKOS_API_KEY", "A9"] {
+            assert!(is_variable_name(name), "{name}");
+        }
+        for name in ["", "1A", "A-B", "A B", "[", "É", "A=B"] {
+            assert!(!is_variable_name(name), "{name}");
+        }
+        for name in ["A", "_", "_1", "WORKOS_API_KEY", "A9"] {
+            assert!(is_env_name(name), "{name}");
+        }
+        for name in ["", "port", "a.b", "A.B", "1A", "Aa", "A-B"] {
+            assert!(!is_env_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn every_builtin_manifest_parses_and_validates() {

@@ -80,9 +80,11 @@ pub fn run() -> u8 {
             crate::ui::raw_stderr(&redact_secrets(e.render().to_string()));
             return e.exit_code() as u8;
         }
+        // `--help` and `--version`, on stdout: it may fail as any output does.
         Err(e) => {
-            let _ = e.print();
-            return e.exit_code() as u8;
+            let ui = Ui::new(ColorChoice::Auto, false, 0);
+            ui.write_out(|_| e.print());
+            return ui.finish(e.exit_code() as u8);
         }
     };
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
@@ -94,7 +96,7 @@ pub fn run() -> u8 {
             return e.kind.exit_code();
         }
     };
-    dispatch(&ctx, cli.command).unwrap_or_else(|e| {
+    let code = dispatch(&ctx, cli.command).unwrap_or_else(|e| {
         ctx.ui.error(&e);
         // `exec` keeps the child's codes free: its own failures are all 125.
         if is_exec && e.kind != stack::Kind::Interrupted {
@@ -102,7 +104,9 @@ pub fn run() -> u8 {
         } else {
             e.kind.exit_code()
         }
-    })
+    });
+    // `exec` forwards the child's output itself and returns the child's code as it is.
+    if is_exec { code } else { ctx.ui.finish(code) }
 }
 
 /// Applies the global options; errors here are usage errors for every command.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use crate::catalog::is_variable_name;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -25,24 +26,16 @@ pub fn parse_reference(value: &str) -> Option<(&str, &str)> {
         && service
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    (service_ok && is_key(slot)).then_some((service, slot))
-}
-
-/// A variable name as dotenv files write them.
-fn is_key(key: &str) -> bool {
-    !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    (service_ok && is_variable_name(slot)).then_some((service, slot))
 }
 
 /// The assignments of a dotenv file (for `exec --env-file` and `import`), in file order;
-/// applied in order, a later one for the same key wins. Quotes and escapes are undone as
-/// python-dotenv and dotenvy do: `export` and comments are ignored, single quotes are
-/// literal, double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`, `\'` and may span
-/// lines, unquoted values are trimmed and end at ` #`. No `$VAR` expansion. Stricter than
-/// [`DotEnv::parse`] (which only edits lines): text after a closing quote is an error.
+/// applied in order, a later one for the same key wins. Read as python-dotenv reads it
+/// (where dotenvy differs, python-dotenv is followed): lines end at `\n`, `\r\n` or a bare
+/// `\r`; `export` and comments are ignored; a name may be single-quoted (`'A'=1`); single
+/// quotes take only `\'` and `\\`; double quotes take `\n`, `\t`, `\r`, `\"`, `\\`, `\$`,
+/// `\'`; quoted values may span lines; unquoted values are trimmed and end at ` #`. No
+/// `$VAR` expansion. Text after a closing quote is an error.
 /// Values come back as [`Secret`]s: an env file is where plaintext credentials live.
 pub fn read(path: &Path, text: &str) -> Result<Vec<(String, Secret)>> {
     // A byte-order mark (Windows editors) is not part of the first key.
@@ -79,7 +72,7 @@ fn check_tails(path: &Path, text: &str, entries: &[Entry], shift: usize) -> Resu
 
 /// `file:line:column: why` (exit 2); the hint says the file is left alone.
 fn malformed(path: &Path, text: &str, at: usize, why: &str) -> Error {
-    let (l, c) = crate::fsutil::line_col(text, at);
+    let (l, c) = line_col(text, at);
     Error::usage(format!("{}:{l}:{c}: {why}", path.display())).with_hint(format!(
         "fix {} by hand; stack never rewrites a malformed file",
         path.display()
@@ -144,7 +137,7 @@ impl DotEnv {
         replace_plain: bool,
     ) -> bool {
         let Some(idx) = self.entries.iter().rposition(|e| e.key == key) else {
-            if !self.text.is_empty() && !self.text.ends_with('\n') {
+            if !self.text.is_empty() && !self.text.ends_with(['\n', '\r']) {
                 self.text.push('\n');
             }
             self.text.push_str(&format!("{key}={reference}"));
@@ -166,6 +159,8 @@ impl DotEnv {
             "\r\n"
         } else if old.ends_with('\n') {
             "\n"
+        } else if old.ends_with('\r') {
+            "\r"
         } else {
             ""
         };
@@ -200,7 +195,7 @@ impl DotEnv {
     /// The 1-based line where `key` is assigned (its last assignment), for plans.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         let entry = self.entries.iter().rev().find(|e| e.key == key)?;
-        Some(crate::fsutil::line_col(&self.text, entry.range.start).0)
+        Some(line_col(&self.text, entry.range.start).0)
     }
 
     fn reparse(&mut self) {
@@ -209,6 +204,29 @@ impl DotEnv {
 
     pub fn render(&self) -> &str {
         &self.text
+    }
+}
+
+/// Where the line holding `from` ends, after its line ending: `\n`, `\r\n` or a bare `\r`
+/// (as python-dotenv reads them).
+fn line_end(text: &str, from: usize) -> usize {
+    match text[from..].find(['\n', '\r']).map(|i| from + i) {
+        None => text.len(),
+        Some(i) if text[i..].starts_with("\r\n") => i + 2,
+        Some(i) => i + 1,
+    }
+}
+
+/// 1-based line and column of byte `at`, lines ending as [`line_end`] ends them.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let (mut line, mut start) = (1, 0);
+    loop {
+        let end = line_end(text, start);
+        if end > at || end == text.len() {
+            let col = text[start..at.min(text.len())].chars().count() + 1;
+            return (line, col);
+        }
+        (line, start) = (line + 1, end);
     }
 }
 
@@ -222,13 +240,13 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
         0
     };
     while pos < text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        let line = &text[pos..line_end];
+        let next = line_end(text, pos);
+        let line = &text[pos..next];
         let body = line.trim_start();
         let indent = line.len() - body.len();
         let body_trim = body.trim_end();
         if body_trim.is_empty() || body_trim.starts_with('#') {
-            pos = line_end;
+            pos = next;
             continue;
         }
         let body = ["export ", "export\t"]
@@ -241,7 +259,12 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
             return Err((pos + indent, "expected KEY=value"));
         };
         let key = body[..eq].trim_end();
-        if !is_key(key) {
+        // python-dotenv reads `'A'=1` as `A=1`.
+        let key = key
+            .strip_prefix('\'')
+            .and_then(|k| k.strip_suffix('\''))
+            .unwrap_or(key);
+        if !is_variable_name(key) {
             return Err((key_start, "expected a variable name before '='"));
         }
         let value_start = key_start + eq + 1;
@@ -256,7 +279,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                 let mut escaped = false;
                 for (i, c) in inner.char_indices() {
                     match c {
-                        '\\' if q == '"' && !escaped => escaped = true,
+                        '\\' if !escaped => escaped = true,
                         c if c == q && !escaped => {
                             close = Some(i);
                             break;
@@ -268,19 +291,17 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                     return Err((vstart, "unterminated quoted value"));
                 };
                 let after = vstart + 1 + close + 1;
-                let end = text[after..]
-                    .find('\n')
-                    .map_or(text.len(), |i| after + i + 1);
+                let end = line_end(text, after);
                 let tail = text[after..end].trim_end_matches(['\n', '\r']);
                 let value = if q == '"' {
-                    unescape(&inner[..close])
+                    unescape(&inner[..close], &['"', '\\', '$', '\''], true)
                 } else {
-                    inner[..close].to_string()
+                    unescape(&inner[..close], &['\\', '\''], false)
                 };
                 (value, end, tail.to_string(), after)
             }
             _ => {
-                let raw = &text[value_start..line_end];
+                let raw = &text[value_start..next];
                 let raw = raw.trim_end_matches(['\n', '\r']);
                 // A comment starts at a '#' after a blank.
                 let comment = raw
@@ -292,12 +313,7 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
                     None => (raw, ""),
                 };
                 let tail_start = value_start + raw.len();
-                (
-                    raw.trim().to_string(),
-                    line_end,
-                    tail.to_string(),
-                    tail_start,
-                )
+                (raw.trim().to_string(), next, tail.to_string(), tail_start)
             }
         };
         entries.push(Entry {
@@ -313,8 +329,10 @@ fn scan(text: &str) -> Result<Vec<Entry>, (usize, &'static str)> {
     Ok(entries)
 }
 
-/// Undoes the escapes of a double-quoted value; an unknown escape stays as written.
-fn unescape(raw: &str) -> String {
+/// Undoes the escapes of a quoted value: `\` before one of `literal` stands for that
+/// character; `controls` adds `\n`, `\t`, `\r` (double quotes). Any other escape stays as
+/// written.
+fn unescape(raw: &str, literal: &[char], controls: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -323,10 +341,10 @@ fn unescape(raw: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(c @ ('"' | '\\' | '$' | '\'')) => out.push(c),
+            Some('n') if controls => out.push('\n'),
+            Some('t') if controls => out.push('\t'),
+            Some('r') if controls => out.push('\r'),
+            Some(c) if literal.contains(&c) => out.push(c),
             Some(c) => {
                 out.push('\\');
                 out.push(c);
@@ -338,210 +356,4 @@ fn unescape(raw: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(text: &str) -> DotEnv {
-        DotEnv::parse(Path::new(".env"), text).unwrap()
-    }
-
-    #[test]
-    fn appends_references_and_keeps_everything_else() {
-        let mut e = env("# db\nexport DATABASE_URL='postgres://x'\nPORT=3000");
-        assert!(e.set_reference(
-            "WORKOS_API_KEY",
-            "stack://workos/WORKOS_API_KEY",
-            None,
-            false
-        ));
-        assert!(!e.set_reference(
-            "WORKOS_API_KEY",
-            "stack://workos/WORKOS_API_KEY",
-            None,
-            false
-        ));
-        assert_eq!(
-            e.render(),
-            "# db\nexport DATABASE_URL='postgres://x'\nPORT=3000\nWORKOS_API_KEY=stack://workos/WORKOS_API_KEY\n"
-        );
-        assert!(e.remove_reference("WORKOS_API_KEY", "stack://workos/WORKOS_API_KEY"));
-        assert_eq!(
-            e.render(),
-            "# db\nexport DATABASE_URL='postgres://x'\nPORT=3000\n"
-        );
-    }
-
-    #[test]
-    fn plaintext_values_are_kept_unless_they_are_what_was_stored() {
-        let mut e = env("A=1\nWORKOS_API_KEY=\"sk_test_OLDFAKE000001\"\r\nB=2\n");
-        assert_eq!(
-            e.get("WORKOS_API_KEY"),
-            Line::Plain("sk_test_OLDFAKE000001".into())
-        );
-        let r = "stack://workos/WORKOS_API_KEY";
-        assert!(!e.set_reference("WORKOS_API_KEY", r, Some("sk_test_NEWFAKE000001"), false));
-        assert!(e.render().contains("sk_test_OLDFAKE000001"));
-        assert!(e.set_reference("WORKOS_API_KEY", r, Some("sk_test_OLDFAKE000001"), false));
-        assert_eq!(e.render(), format!("A=1\nWORKOS_API_KEY={r}\r\nB=2\n"));
-        assert!(!e.remove_reference("A", r));
-    }
-
-    #[test]
-    fn a_replaced_value_keeps_export_and_its_comment() {
-        let mut e = env("  export WORKOS_API_KEY=  # set me\nB=\"\" # later\n");
-        let r = "stack://workos/WORKOS_API_KEY";
-        assert!(e.set_reference("WORKOS_API_KEY", r, None, false));
-        assert!(e.set_reference("B", "stack://x/B", None, false));
-        assert_eq!(
-            e.render(),
-            format!("  export WORKOS_API_KEY={r} # set me\nB=stack://x/B # later\n")
-        );
-    }
-
-    #[test]
-    fn a_comment_touching_a_closing_quote_stays_a_comment() {
-        // Found by the dotenv fuzz target: the reference swallowed the comment.
-        let mut e = env("B=\"t1\"# note\nC='x'#c\r\n");
-        assert!(e.set_reference("B", "stack://svc/B", None, true));
-        assert!(e.set_reference("C", "stack://svc/C", None, true));
-        assert_eq!(e.render(), "B=stack://svc/B # note\nC=stack://svc/C #c\r\n");
-        assert_eq!(e.get("B"), Line::Reference("stack://svc/B".into()));
-    }
-
-    #[test]
-    fn multiline_values_are_one_entry() {
-        let e = env("KEY=\"-----BEGIN\nWORKOS_API_KEY=inside\n-----END\"\nX=1 # note\n");
-        assert_eq!(e.get("WORKOS_API_KEY"), Line::Absent);
-        assert_eq!(e.get("X"), Line::Plain("1".into()));
-    }
-
-    #[test]
-    fn malformed_lines_are_errors_with_line_and_column() {
-        let err = DotEnv::parse(Path::new(".env"), "A=1\n  oops\n")
-            .err()
-            .unwrap();
-        assert!(err.message.starts_with(".env:2:3:"), "{}", err.message);
-        let err = DotEnv::parse(Path::new(".env"), "A=1\nB=\"open\n")
-            .err()
-            .unwrap();
-        assert!(err.message.starts_with(".env:2:3:"), "{}", err.message);
-    }
-
-    fn read_ok(text: &str) -> Vec<(String, String)> {
-        read(Path::new(".env.test"), text)
-            .unwrap()
-            .into_iter()
-            .map(|(k, v)| (k, v.expose().to_string()))
-            .collect()
-    }
-
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn read_handles_comments_export_and_blanks() {
-        let text = "# top\n\n  export A=1\nexport\tB = two words  # note\nC=#not-a-comment\n\
-                    D=x#y\nE=\nF=   \t# only a comment\nG=tab\t# c\r\nH=last";
-        assert_eq!(
-            read_ok(text),
-            pairs(&[
-                ("A", "1"),
-                ("B", "two words"),
-                ("C", "#not-a-comment"),
-                ("D", "x#y"),
-                ("E", ""),
-                ("F", ""),
-                ("G", "tab"),
-                ("H", "last"),
-            ])
-        );
-    }
-
-    #[test]
-    fn read_single_quotes_are_literal() {
-        let text = "A='a \\n $B \"q\" # not a comment' # comment\nB=' spaced '\nC=''\n";
-        assert_eq!(
-            read_ok(text),
-            pairs(&[
-                ("A", "a \\n $B \"q\" # not a comment"),
-                ("B", " spaced "),
-                ("C", "")
-            ])
-        );
-    }
-
-    #[test]
-    fn read_double_quotes_take_escapes_and_span_lines() {
-        let text = "A=\"l1\\nl2\\tt\\\"q\\\" \\\\ \\$HOME \\x\"\nB=\"-----BEGIN\nKEY=inside\n-----END\"  # pem\nC=\"\"\n";
-        assert_eq!(
-            read_ok(text),
-            pairs(&[
-                ("A", "l1\nl2\tt\"q\" \\ $HOME \\x"),
-                ("B", "-----BEGIN\nKEY=inside\n-----END"),
-                ("C", ""),
-            ])
-        );
-    }
-
-    #[test]
-    fn read_keeps_every_assignment_in_order_and_skips_a_bom() {
-        let text = "\u{feff}A=1\nB=2\nA=3\n";
-        assert_eq!(read_ok(text), pairs(&[("A", "1"), ("B", "2"), ("A", "3")]));
-        assert!(read_ok("").is_empty());
-        assert!(read_ok("# nothing\n\n").is_empty());
-    }
-
-    #[test]
-    fn read_reports_malformed_files_with_file_line_and_column() {
-        let cases = [
-            ("A=1\nnot an assignment\n", ".env.test:2:1:"),
-            ("A=1\n  1BAD=x\n", ".env.test:2:3:"),
-            ("A=\"open\nB=2\n", ".env.test:1:3:"),
-            ("A='x' trailing\n", ".env.test:1:6:"),
-            ("\u{feff}=x\n", ".env.test:1:2:"),
-        ];
-        for (text, want) in cases {
-            let err = read(Path::new(".env.test"), text).unwrap_err();
-            assert_eq!(err.kind, crate::Kind::Usage, "{text:?}");
-            assert!(err.message.starts_with(want), "{text:?}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn read_never_puts_a_value_in_an_error() {
-        let err = read(Path::new(".env"), "K=\"sk_test_FAKEERR000001\" junk\n").unwrap_err();
-        assert!(!err.message.contains("FAKEERR"), "{}", err.message);
-        let err = read(Path::new(".env"), "K=\"sk_test_FAKEERR000001").unwrap_err();
-        assert!(!err.message.contains("FAKEERR"), "{}", err.message);
-    }
-
-    #[test]
-    fn references_parse_only_when_well_formed() {
-        assert_eq!(
-            parse_reference("stack://workos/WORKOS_API_KEY"),
-            Some(("workos", "WORKOS_API_KEY"))
-        );
-        for bad in [
-            "stack://workos",
-            "stack:///KEY",
-            "stack://WorkOS/KEY",
-            "stack://workos/KEY/x",
-            "stack://workos/",
-            "workos/KEY",
-        ] {
-            assert_eq!(parse_reference(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn escaped_values_compare_unescaped_when_replaced() {
-        let mut e = env("K=\"a\\$b\"\n");
-        assert_eq!(e.get("K"), Line::Plain("a$b".into()));
-        assert!(e.set_reference("K", "stack://x/K", Some("a$b"), false));
-        assert_eq!(e.render(), "K=stack://x/K\n");
-        assert_eq!(env("A=1\n\nB=2\nA=3\n").line_of("A"), Some(4));
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 // Messages quote paths, link targets and names from files a repository controls: every
@@ -17,6 +18,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Whether this runs in CI (`CI` set, and not to "", "0" or "false"): nothing is asked,
+/// and `exec` masks output by default.
+pub fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
 /// Text already formatted elsewhere (clap's usage errors), to stderr as is.
 pub fn raw_stderr(text: &str) {
     eprint!("{text}");
@@ -28,6 +35,9 @@ pub struct Ui {
     quiet: bool,
     verbose: u8,
     interactive: bool,
+    /// The first error writing to stdout (shared by clones); nothing more is written after
+    /// it, and [`Ui::finish`] decides what it means for the exit code.
+    stdout_error: Arc<Mutex<Option<std::io::Error>>>,
 }
 
 const RED: &str = "\x1b[1;31m";
@@ -46,12 +56,13 @@ impl Ui {
             ColorChoice::Never => false,
             ColorChoice::Auto => stderr_tty && !no_color,
         };
-        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+        let ci = is_ci();
         Ui {
             color,
             quiet,
             verbose,
             interactive: stderr_tty && std::io::stdin().is_terminal() && !ci,
+            stdout_error: Arc::default(),
         }
     }
 
@@ -68,20 +79,61 @@ impl Ui {
         }
     }
 
+    /// Writes to stdout unless an earlier write failed; a failure is kept for [`Ui::finish`].
+    pub fn write_out(
+        &self,
+        write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+    ) {
+        let mut error = self
+            .stdout_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if error.is_none()
+            && let Err(e) = write(&mut std::io::stdout().lock())
+        {
+            *error = Some(e);
+        }
+    }
+
     /// A line of data on stdout.
     pub fn out(&self, line: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
+        self.write_out(|out| writeln!(out, "{line}"));
     }
 
     /// Flushes stdout, before this process is replaced by another.
     pub fn flush(&self) {
-        let _ = std::io::stdout().lock().flush();
+        self.write_out(|out| out.flush());
     }
 
     /// Raw bytes on stdout (generated scripts).
     pub fn out_bytes(&self, bytes: &[u8]) {
-        let _ = std::io::stdout().lock().write_all(bytes);
+        self.write_out(|out| out.write_all(bytes));
+    }
+
+    /// The exit code of a command that returned `code`, once its stdout is flushed. Output
+    /// that could not be written fails the command (`error:`, exit 2: `stack ci github >
+    /// wf.yml` on a full disk must not look like success), except a broken pipe: the
+    /// reader stopped reading (`stack providers | head -1`), so the command ends quietly
+    /// with its own code, as ripgrep does.
+    pub fn finish(&self, code: u8) -> u8 {
+        self.flush();
+        let error = self
+            .stdout_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        match error {
+            None => code,
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+            Some(e) => {
+                self.error(&Error::usage("could not write to stdout").caused_by(&e));
+                if code == 0 {
+                    Kind::Usage.exit_code()
+                } else {
+                    code
+                }
+            }
+        }
     }
 
     /// One JSON document on stdout.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{StatusCode, header};
+use zeroize::Zeroizing;
 
 use crate::catalog::{Check, Method, Provider, fill};
 use crate::error::{Error, Result};
@@ -142,27 +143,24 @@ impl Verifier {
             header::ACCEPT,
             header::HeaderValue::from_static("application/json"),
         );
-        let mut sensitive = |name: header::HeaderName, value: String| {
-            if let Ok(mut v) = header::HeaderValue::from_str(&value) {
+        let mut sensitive = |name: header::HeaderName, value: &str| {
+            if let Ok(mut v) = header::HeaderValue::from_str(value) {
                 v.set_sensitive(true);
                 headers.insert(name, v);
             }
         };
         if let Some(slot) = &check.bearer {
             let token = values.get(slot).map(Secret::expose).unwrap_or_default();
-            sensitive(header::AUTHORIZATION, format!("Bearer {token}"));
+            sensitive(header::AUTHORIZATION, &format!("Bearer {token}"));
         }
         if let Some(basic) = &check.basic {
-            let pair =
-                zeroize::Zeroizing::new(format!("{}:{}", raw(&basic.user), raw(&basic.password)));
-            sensitive(
-                header::AUTHORIZATION,
-                format!("Basic {}", base64(pair.as_bytes())),
-            );
+            let user = Zeroizing::new(raw(&basic.user));
+            let password = Zeroizing::new(raw(&basic.password));
+            sensitive(header::AUTHORIZATION, basic_auth(&user, &password).expose());
         }
         for (name, template) in &check.headers {
             if let Ok(name) = header::HeaderName::from_bytes(name.as_bytes()) {
-                sensitive(name, raw(template));
+                sensitive(name, &raw(template));
             }
         }
         req = req.headers(headers);
@@ -198,24 +196,18 @@ fn fill_json(v: &serde_json::Value, values: &HashMap<String, Secret>) -> serde_j
     }
 }
 
-/// Standard base64 with padding, for basic authentication.
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// `Basic <base64(user:password)>`, built in buffers sized up front and wiped on drop, so
+/// no copy of the credentials is left behind.
+fn basic_auth(user: &str, password: &str) -> Secret {
+    let mut pair = Zeroizing::new(Vec::with_capacity(user.len() + 1 + password.len()));
+    pair.extend_from_slice(user.as_bytes());
+    pair.push(b':');
+    pair.extend_from_slice(password.as_bytes());
+    let encoded = crate::mask::base64(&pair, crate::mask::STANDARD, true);
+    let mut value = String::with_capacity("Basic ".len() + encoded.len());
+    value.push_str("Basic ");
+    value.extend(encoded.iter().map(|&b| char::from(b)));
+    Secret::new(value)
 }
 
 /// What came back, after retries.
@@ -385,6 +377,15 @@ fn encode_segment(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_auth_is_the_standard_padded_base64_of_user_colon_password() {
+        // RFC 7617's example, and a pair whose base64 needs padding and `+`/`/`.
+        let v = basic_auth("Aladdin", "open sesame");
+        assert_eq!(v.expose(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(basic_auth("", "\u{fb}\u{ff}").expose(), "Basic OsO7w78=");
+        assert_eq!(basic_auth("u", "").expose(), "Basic dTo=");
+    }
 
     #[test]
     fn retry_after_takes_seconds_and_dates() {

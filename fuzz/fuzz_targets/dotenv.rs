@@ -25,12 +25,17 @@ enum Op<'a> {
     },
 }
 
-/// The byte offset where 1-based `line` starts.
+/// The byte offset where 1-based `line` starts; lines end at `\n`, `\r\n` or a bare `\r`.
 fn line_start(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum()
+    let mut start = 0;
+    for _ in 1..line {
+        start = match text[start..].find(['\n', '\r']).map(|i| start + i) {
+            None => return text.len(),
+            Some(i) if text[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+        };
+    }
+    start
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

@@ -131,8 +131,7 @@ fn masking(args: &Args) -> bool {
     if args.mask || args.no_mask {
         return args.mask;
     }
-    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-    ci || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal()
+    crate::ui::is_ci() || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal()
 }
 
 /// The values of the secret slots among `values`, each with the slot it comes from (a
