@@ -3,9 +3,7 @@
 //! binary. Where python-dotenv and dotenvy disagree, `stack` follows python-dotenv
 //! (README, "Env files").
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// `stack exec --no-mask --env-file .env.test -- sh -c 'printf …'` printing `vars`
 /// one per line as `NAME=<value>|`, in a project with no slots, on the env vault.

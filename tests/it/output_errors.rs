@@ -2,11 +2,9 @@
 //! pipe fails the command with exit 2 and an `error:` line; a broken pipe (the reader went
 //! away) ends it quietly with its own code, as ripgrep does.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 /// A project with no slots, on the env vault (nothing to unlock).
 fn project() -> TestEnv {
