@@ -62,8 +62,10 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         values.len(),
         args.env
     ));
-    // stack's own credentials, not the command's: kept from it, and masked in any case.
-    let credentials = vault_credentials();
+    // stack's own credentials, not the command's: kept from it, and masked in any case,
+    // with those the vault was unlocked with from elsewhere (~/.vault-token, a prompt).
+    let mut credentials = vault_credentials();
+    credentials.extend(vault.credentials());
     let (values, shadowing): (Vec<Injected>, Vec<Injected>) = values
         .into_iter()
         .partition(|v| !VAULT_CREDENTIALS.contains(&v.name.as_str()));

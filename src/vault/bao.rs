@@ -25,6 +25,8 @@ pub struct Bao {
     timeout: Duration,
     /// Carries the token (marked sensitive) and the namespace as default headers.
     client: reqwest::Client,
+    /// The token, from the environment or `~/.vault-token`: masked by `stack exec`.
+    token: Secret,
 }
 
 /// Never shows the token: only where the vault is.
@@ -97,6 +99,7 @@ impl Bao {
             mount,
             timeout,
             client,
+            token: Secret::new(token.expose().trim()),
         })
     }
 
@@ -298,6 +301,10 @@ impl Vault for Bao {
         VaultKind::Bao
     }
 
+    fn credentials(&self) -> Vec<(&'static str, Secret)> {
+        vec![("VAULT_TOKEN", self.token.clone())]
+    }
+
     fn location(&self) -> String {
         format!("{} (mount {})", self.addr_str(), self.mount)
     }
@@ -422,6 +429,7 @@ mod tests {
             mount: "kv/team".into(),
             timeout: Duration::from_secs(1),
             client: reqwest::Client::new(),
+            token: Secret::new("FAKE-token"),
         };
         assert_eq!(
             bao.url("data", "app-1", "dev").as_str(),

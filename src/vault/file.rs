@@ -443,6 +443,16 @@ impl Vault for FileVault {
         self.path.display().to_string()
     }
 
+    fn credentials(&self) -> Vec<(&'static str, Secret)> {
+        match self.unlock.get() {
+            Some(Unlock::Passphrase(passphrase)) => {
+                vec![("STACK_VAULT_PASSPHRASE", passphrase.clone())]
+            }
+            // An identity comes only from STACK_AGE_IDENTITY, which exec masks itself.
+            Some(Unlock::Identity(_)) | None => Vec::new(),
+        }
+    }
+
     fn may_hold_other_projects(&self, root: &Path) -> bool {
         // A vault file committed with the project (the CI recipe) is the project's own.
         let canonical = |p: &Path| std::fs::canonicalize(p).ok();

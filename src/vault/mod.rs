@@ -95,6 +95,12 @@ pub trait Vault {
     fn may_hold_other_projects(&self, _root: &std::path::Path) -> bool {
         false
     }
+    /// The credentials this vault was unlocked with so far (a token, a passphrase typed at
+    /// the prompt), each with the name it is masked as: `stack exec` masks them in the
+    /// command's output whatever their source.
+    fn credentials(&self) -> Vec<(&'static str, Secret)> {
+        Vec::new()
+    }
 }
 
 /// How a vault asks the user for what it needs: the library never prompts by itself.

@@ -460,3 +460,22 @@ fn the_namespace_is_honoured() {
         "written outside the namespace"
     );
 }
+
+#[test]
+fn a_token_from_the_token_file_is_masked_like_one_from_the_environment() {
+    let server = BaoServer::shared();
+    let env = TestEnv::new()
+        .env_var("STACK_VAULT", "bao")
+        .env_var("VAULT_ADDR", server.addr());
+    std::fs::write(
+        env.home().join(".vault-token"),
+        format!("{}\n", server.token()),
+    )
+    .expect("writing ~/.vault-token");
+    add_workos(&env).assert_code(0);
+    // The command reads the token file itself (as `bao token lookup` would) and prints it.
+    let out = run(&mut env.stack(&["exec", "--mask", "--", "cat", "../home/.vault-token"]));
+    out.assert_code(0);
+    assert!(!out.stdout().contains(server.token()), "{out:?}");
+    assert!(out.stdout().contains("[masked:VAULT_TOKEN]"), "{out:?}");
+}

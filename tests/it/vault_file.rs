@@ -557,3 +557,39 @@ fn the_default_vault_directory_is_tightened_but_a_chosen_one_is_left_alone() {
     assert_eq!(mode(&chosen), 0o755);
     assert_eq!(mode(&vault), 0o600);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_passphrase_typed_at_the_prompt_is_masked_in_the_commands_output() {
+    let (env, _) = file_env();
+    let env = env
+        .env_var("WORKOS_API_KEY", API_KEY)
+        .env_var("WORKOS_CLIENT_ID", CLIENT_ID);
+    let mut pty = env.pty(&[
+        "--vault",
+        "file",
+        "add",
+        "workos",
+        "--from-env",
+        "--no-verify",
+    ]);
+    pty.expect("New passphrase");
+    pty.send_line(PASSPHRASE);
+    pty.expect("Repeat");
+    pty.send_line(PASSPHRASE);
+    assert_eq!(pty.finish().0, 0);
+
+    let script = format!("echo 'typed: {PASSPHRASE}'");
+    let mut pty = env.pty(&[
+        "--vault", "file", "exec", "--mask", "--", "sh", "-c", &script,
+    ]);
+    pty.expect("Passphrase for the vault");
+    pty.send_line(PASSPHRASE);
+    let (code, rest) = pty.finish();
+    assert_eq!(code, 0, "{rest}");
+    assert!(
+        rest.contains("typed: [masked:STACK_VAULT_PASSPHRASE]"),
+        "{rest}"
+    );
+    assert!(!rest.contains(PASSPHRASE), "{rest}");
+}
