@@ -56,11 +56,9 @@ pub fn check(root: &Path, id: &str) -> Result<Option<Conflict>> {
     let root = canonical(root)?;
     let key = key(&root)?;
     let path = store_path()?;
-    if read(&path)?
-        .projects
-        .get(id)
-        .is_some_and(|r| r.contains(&key))
-    {
+    // Unlocked, a first writer's store can be seen empty for a moment: only a yes counts
+    // here, anything else is decided again under the lock.
+    if read(&path).is_ok_and(|store| store.projects.get(id).is_some_and(|r| r.contains(&key))) {
         return Ok(None);
     }
     let _lock = lock(&path)?;
