@@ -55,6 +55,7 @@ pub struct Located {
     pub root: PathBuf,
     /// Another project already uses the id: the user must approve this root first.
     pub conflict: Option<crate::trust::Conflict>,
+    pub config: Config,
 }
 
 /// The project found from `start`, if any: a `.stack.toml` another user owns is refused
@@ -74,33 +75,23 @@ pub fn locate(start: &Path) -> Result<Option<Located>> {
             return Err(refusal);
         }
     }
-    let id = config?.stack.project;
-    let conflict = crate::trust::check(&root, &id)?;
-    Ok(Some(Located { root, conflict }))
+    let config = config?;
+    let conflict = crate::trust::check(&root, &config.stack.project)?;
+    Ok(Some(Located {
+        root,
+        conflict,
+        config,
+    }))
 }
 
-/// The project found from `start` that may use its vault items, if any. Every command
-/// reaches a project through here (or [`require_root`]), so none can skip the checks.
-pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
-    match locate(start)? {
-        None => Ok(None),
-        Some(Located {
-            conflict: Some(conflict),
-            ..
-        }) => Err(conflict.error()),
-        Some(located) => Ok(Some(located.root)),
-    }
-}
-
-/// The project found from `start`, or an error with a hint to run `stack add`.
-pub fn require_root(start: &Path) -> Result<PathBuf> {
-    find_root(start)?.ok_or_else(|| {
-        Error::usage(format!(
-            "no {FILE} in {} or any parent directory",
-            start.display()
-        ))
-        .with_hint("run `stack add <provider>` to start a project here")
-    })
+/// The error for a command that needs a project where there is none (see
+/// `ops::Project::require`, through which every command reaches its project).
+pub fn no_project(start: &Path) -> Error {
+    Error::usage(format!(
+        "no {FILE} in {} or any parent directory",
+        start.display()
+    ))
+    .with_hint("run `stack add <provider>` to start a project here")
 }
 
 /// Why `root`'s `.stack.toml` is not the user's to obey, if it is not: it (or the symlink

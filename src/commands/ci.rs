@@ -4,7 +4,8 @@
 
 use std::io::IsTerminal;
 
-use stack::{Error, project};
+use stack::Error;
+use stack::ops::Project;
 
 use crate::cli::Context;
 
@@ -44,8 +45,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 }
 
 fn github(ctx: &Context, vault: &str, run: &str) -> stack::Result<u8> {
-    let root = project::require_root(&ctx.cwd)?;
-    let config = project::load(&root)?;
+    let config = Project::require(&ctx.cwd)?.config;
     let mut env = vec![format!("STACK_VAULT: {vault}")];
     match vault {
         "env" => {

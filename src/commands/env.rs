@@ -35,7 +35,9 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     let catalog = Catalog::load()?;
     let vault = ctx.open_vault()?;
-    let (config, slots) = stack::ops::slot_values(&ctx.cwd, &*vault, &args.env)?;
+    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let slots = stack::ops::slot_values(&project, &*vault, &args.env)?;
+    let config = &project.config;
     let reveal = args.reveal && {
         let stored = slots.iter().filter(|s| s.value.is_some()).count();
         stored > 0

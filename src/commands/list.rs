@@ -18,7 +18,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let (config, present) = stack::ops::list(&ctx.cwd, &*vault, &args.env)?;
+    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let present = stack::ops::list(&project, &*vault, &args.env)?;
+    let config = &project.config;
     if args.json {
         let services: Vec<_> = config
             .services

@@ -1,8 +1,9 @@
 //! `stack vault status` and `stack vault copy --to <kind>`.
 
 use serde_json::json;
+use stack::Error;
+use stack::ops::{self, Project};
 use stack::vault::{self, VaultKind};
-use stack::{Error, ops, project};
 
 use crate::cli::Context;
 
@@ -41,9 +42,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 
 fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let root = project::require_root(&ctx.cwd)?;
-    let config = project::load(&root)?;
-    let keys = ops::recorded_keys(&config, None);
+    let project = Project::require(&ctx.cwd)?;
+    let keys = project.recorded_keys(None);
     let plain: Vec<_> = keys.iter().map(|(_, k)| k.clone()).collect();
     let result = vault.get(&plain);
     let (reachable, error) = match &result {
@@ -67,7 +67,7 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
             "vault": vault.kind().as_str(),
             "location": vault.location(),
             "reachable": reachable,
-            "project": config.stack.project,
+            "project": project.id(),
             "slots": slots,
         });
         if let Some(e) = error {
@@ -102,7 +102,9 @@ fn copy(ctx: &Context, to: &str, env: Option<&str>) -> stack::Result<u8> {
     let from = ctx.open_vault()?;
     let to_kind: VaultKind = to.parse().map_err(Error::usage)?;
     let to = vault::open(to_kind, Box::new(ctx.ui.clone()))?;
-    let n = ops::copy(&ctx.cwd, &*from, &*to, env)?;
+    ops::copy_check(&*from, &*to)?;
+    let project = Project::require(&ctx.cwd)?;
+    let n = ops::copy(&project, &*from, &*to, env)?;
     ctx.ui.status(
         "Copied",
         &format!(

@@ -1,152 +1,195 @@
-//! Storing values and recording a service, all or nothing.
+//! The add sequence, once for every front end (`stack add`, `stack doctor --fix`,
+//! `stack import`): values → generated values → stage warnings → verify → store and record.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::Values;
-use super::files::{PROJECT_FILES, ProjectFiles, changed_names};
-use crate::catalog::Provider;
-use crate::dotenv::{self, Line};
+use super::generate::generated_values;
+use super::record::record;
+use super::stage::{stage_of, stage_warnings};
+use super::{Project, Values};
+use crate::catalog::{Provider, Stage};
 use crate::error::{Error, Result};
-use crate::fsutil::{ProjectLock, Write, read_optional, remove_stale_temps, write_all_or_none};
-use crate::mcp::{self, Added};
-use crate::project::{self, Editor};
-use crate::secret::Secret;
-use crate::vault::{self, Key, Vault};
+use crate::vault::Vault;
+use crate::verify::{Health, Verdict};
 
+/// Where the services are added: the project (if there is one yet) and its vault.
+pub struct AddTarget<'a> {
+    /// Where the command runs: the root of a new project when there is none.
+    pub start: &'a Path,
+    pub project: Option<&'a Project>,
+    pub vault: &'a dyn Vault,
+    pub env: &'a str,
+}
+
+/// One service to add.
+pub struct AddOptions<'a> {
+    pub provider: &'a Provider,
+    /// The values given (asked, read or imported); the generated ones are added to them.
+    pub values: Values,
+    /// Optional slots chosen: an optional generated slot is made only when named here.
+    pub with: Vec<String>,
+    /// Stored values verified along with `values` but not stored again (`doctor --fix`).
+    pub verify_with: Values,
+    /// Replace a plaintext value already in `.env` with the reference.
+    pub replace_plain: bool,
+}
+
+/// What the front end does between the steps: it talks to the user, the sequence decides.
+pub trait AddFrontEnd {
+    /// A warning about the values before they are sent or stored (their stage).
+    fn warn(&self, warning: &str);
+    /// Asks the providers whether the credentials work, all at once (a spinner is the
+    /// front end's); `None` when the user chose not to ask.
+    fn verify(&self, items: &[(&Provider, &Values)]) -> Result<Option<Vec<Verdict>>>;
+    /// A provider's verdict, before anything is stored. Values it rejected or could not
+    /// check are not stored; an error ends the sequence with nothing more stored.
+    fn verdict(&self, provider: &Provider, verdict: &Verdict) -> Result<()>;
+}
+
+/// A service stored and recorded.
 pub struct AddOutcome {
-    pub root: PathBuf,
+    pub root: std::path::PathBuf,
     pub project: String,
     /// Names of the files written (`.stack.toml`, `.env`, `.mcp.json`).
     pub changed: Vec<&'static str>,
+    /// What was left as it is in the project files.
     pub warnings: Vec<String>,
+    /// The slots stored, generated ones included.
+    pub stored: Vec<String>,
+    /// The stage the values' prefixes tell, if any.
+    pub stage: Option<Stage>,
+    /// What the provider said about the account, when verified.
+    pub facts: Vec<String>,
 }
 
-/// Stores `values` for `provider` in `env` and records the service in the project files,
-/// all or nothing, under the project lock. With no values it only repairs the files.
+/// What became of one service of [`add`].
+pub enum Added {
+    Stored(AddOutcome),
+    /// The provider rejected the values or could not check them: nothing stored.
+    NotVerified,
+    /// Storing or recording failed: nothing of this service changed.
+    Failed(Error),
+}
+
+/// Adds each service: its generated values are made, its stage warnings given, every
+/// service is verified at once, and each accepted one is stored and recorded (all or
+/// nothing per service, see `record`). With no values, a service's files are repaired.
 pub fn add(
-    start: &Path,
+    target: &AddTarget,
+    items: Vec<AddOptions>,
+    front: &dyn AddFrontEnd,
+) -> Result<Vec<Added>> {
+    let mut items = items;
+    for item in &mut items {
+        let given: Vec<String> = item.values.iter().map(|(n, _)| n.clone()).collect();
+        let generated = generated_values(
+            target.project,
+            target.vault,
+            item.provider,
+            target.env,
+            &item.with,
+        )?;
+        item.values
+            .extend(generated.into_iter().filter(|(n, _)| !given.contains(n)));
+    }
+    for item in &items {
+        for warning in stage_warnings(item.provider, target.env, &item.values) {
+            front.warn(&warning);
+        }
+    }
+
+    // Verified: the services with values; a repair of the files only has none.
+    let all: Vec<Values> = items
+        .iter()
+        .map(|i| i.values.iter().chain(&i.verify_with).cloned().collect())
+        .collect();
+    let asked: Vec<(usize, (&Provider, &Values))> = items
+        .iter()
+        .zip(&all)
+        .enumerate()
+        .filter(|(_, (_, values))| !values.is_empty())
+        .map(|(n, (item, values))| (n, (item.provider, values)))
+        .collect();
+    let mut facts: Vec<Option<Vec<String>>> = vec![Some(Vec::new()); items.len()];
+    let list: Vec<(&Provider, &Values)> = asked.iter().map(|(_, pair)| *pair).collect();
+    if !list.is_empty()
+        && let Some(verdicts) = front.verify(&list)?
+    {
+        for ((n, (provider, _)), verdict) in asked.iter().zip(verdicts) {
+            front.verdict(provider, &verdict)?;
+            facts[*n] =
+                matches!(verdict.health, Health::Ok | Health::Warn).then_some(verdict.facts);
+        }
+    }
+
+    let root = target.project.map_or(target.start, |p| p.root.as_path());
+    let outcomes = items
+        .into_iter()
+        .zip(facts)
+        .map(|(item, facts)| {
+            let Some(facts) = facts else {
+                return Added::NotVerified;
+            };
+            let recorded = record(
+                root,
+                target.vault,
+                item.provider,
+                target.env,
+                &item.values,
+                item.replace_plain,
+            );
+            match recorded {
+                Ok(r) => Added::Stored(AddOutcome {
+                    root: r.root,
+                    project: r.project,
+                    changed: r.changed,
+                    warnings: r.warnings,
+                    stored: item.values.iter().map(|(n, _)| n.clone()).collect(),
+                    stage: stage_of(item.provider, &item.values),
+                    facts,
+                }),
+                Err(e) => Added::Failed(e),
+            }
+        })
+        .collect();
+    Ok(outcomes)
+}
+
+/// What the vault holds of a service before it is added again.
+pub enum Existing {
+    /// Not recorded for the environment.
+    NotAdded,
+    /// Recorded, but some slots are missing from the vault.
+    Incomplete,
+    /// Recorded with every slot stored: the values, to verify them.
+    Stored(Values),
+}
+
+/// Whether `provider`'s service is recorded for `env` with every slot in the vault.
+pub fn existing(
+    project: Option<&Project>,
     vault: &dyn Vault,
     provider: &Provider,
     env: &str,
-    values: &Values,
-    replace_plain: bool,
-) -> Result<AddOutcome> {
-    let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
-    let _lock = ProjectLock::acquire(&root)?;
-    remove_stale_temps(&root, &PROJECT_FILES);
-    let toml_path = root.join(project::FILE);
-    let toml_old = read_optional(&toml_path)?;
-    let (mut editor, config) = match &toml_old {
-        Some(text) => {
-            let (ed, config) = Editor::parse(&toml_path, text)?;
-            (ed, Some(config))
-        }
-        None => (Editor::create(&root), None),
+) -> Result<Existing> {
+    let Some(project) = project else {
+        return Ok(Existing::NotAdded);
     };
-    let service = provider.name.as_str();
-    let recorded = config.as_ref().and_then(|c| c.services.get(service));
-    if let Some(entry) = recorded
-        && entry.provider != provider.name
-    {
-        return Err(Error::usage(format!(
-            "{} records service {service} with provider {}",
-            project::FILE,
-            entry.provider
-        )));
-    }
-    let mut warnings = Vec::new();
-    let mut files = ProjectFiles::read(&root)?;
-
-    let stored: HashMap<&str, &str> = values
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.expose()))
-        .collect();
-    // Recorded: every slot that is not optional, and optional ones given now or before.
-    let slots: Vec<&str> = provider
-        .slots
-        .iter()
-        .filter(|s| {
-            !s.optional
-                || stored.contains_key(s.name.as_str())
-                || recorded.is_some_and(|e| e.secrets.contains(&s.name))
-        })
-        .map(|s| s.name.as_str())
-        .collect();
-    // A slot name is one vault item per environment: two services cannot share one.
-    let others = config
-        .iter()
-        .flat_map(|c| &c.services)
-        .filter(|(n, _)| *n != service);
-    for (other, entry) in others {
-        if let Some(slot) = slots.iter().find(|s| entry.secrets.iter().any(|o| o == *s)) {
-            return Err(Error::usage(format!(
-                "{slot} is already a slot of service {other}; two services cannot share a \
-                 variable name"
-            ))
-            .with_hint(format!("remove {other} first: `stack remove {other}`")));
-        }
-    }
-    for slot in &slots {
-        let reference = dotenv::reference(service, slot);
-        let changed =
-            files
-                .env
-                .set_reference(slot, &reference, stored.get(slot).copied(), replace_plain);
-        if !changed && matches!(files.env.get(slot), Line::Plain(_)) {
-            warnings.push(format!(
-                "{} holds a plaintext {slot} that differs from the stored one; left as is \
-                 (delete that line, or run again with --yes to replace it)",
-                dotenv::FILE,
-            ));
-        }
-    }
-    let mcp_name = match &provider.mcp {
-        None => None,
-        Some(m) => match files.mcp.add(&m.name, &m.entry)? {
-            Added::Written | Added::AlreadyThere => Some(m.name.as_str()),
-            Added::Foreign => {
-                warnings.push(format!(
-                    "{} already has a {:?} server that stack did not write; left as is",
-                    mcp::FILE,
-                    m.name
-                ));
-                None
-            }
-        },
+    let Some(entry) = project.config.services.get(&provider.name) else {
+        return Ok(Existing::NotAdded);
     };
-    editor.record_service(service, &provider.name, &slots, env, mcp_name);
-
-    let project = editor.project().to_string();
-    if toml_old.is_none() {
-        // A new `.stack.toml` has a fresh id: it belongs to this root.
-        crate::trust::approve(&root, &project)?;
+    if !entry.has_env(env) {
+        return Ok(Existing::NotAdded);
     }
-    let entries: Vec<(Key, Secret)> = values
-        .iter()
-        .map(|(slot, v)| (Key::new(&project, env, slot), v.clone()))
-        .collect();
-    let undo = vault::store_all(vault, &entries)?;
-    // Order is the crash story (a SIGKILL can land between any two steps): the vault
-    // first, then `.env` and `.mcp.json`, and `.stack.toml` last, as the commit point. A
-    // service `.stack.toml` records therefore always has its slots, references and MCP
-    // entry; an interrupted add leaves at most unrecorded vault items or references, which
-    // the next add completes (tests/faults.rs, `sigkill_during_add_*`).
-    let mut writes = files.writes();
-    writes.push(Write {
-        path: toml_path,
-        old: toml_old,
-        new: editor.render(),
-    });
-    let changed = changed_names(&writes);
-    if let Err(e) = write_all_or_none(&root, &writes) {
-        undo.rollback(vault);
-        return Err(e);
+    let keys: Vec<_> = entry.secrets.iter().map(|s| project.key(env, s)).collect();
+    let stored = vault.get(&keys)?;
+    if stored.iter().any(Option::is_none) {
+        return Ok(Existing::Incomplete);
     }
-    Ok(AddOutcome {
-        root,
-        project,
-        changed,
-        warnings,
-    })
+    Ok(Existing::Stored(
+        keys.into_iter()
+            .map(|k| k.slot)
+            .zip(stored.into_iter().flatten())
+            .collect(),
+    ))
 }

@@ -1,26 +1,32 @@
 //! `stack vault copy`: this project's slots from one vault to another.
 
-use std::path::Path;
-
 use crate::error::{Error, Result};
-use crate::project;
 use crate::vault::{self, Key, Vault};
 
-use super::list::recorded_keys;
+use super::Project;
 
-/// Copies this project's slots from one vault to another and reads them back from the
-/// destination to confirm. Every slot must be present in the source: nothing is written
-/// otherwise. Returns how many slots were copied.
-pub fn copy(start: &Path, from: &dyn Vault, to: &dyn Vault, env: Option<&str>) -> Result<usize> {
+/// Whether a copy from `from` to `to` can be made: two vaults, the second writable.
+/// Checked before the project is looked for.
+pub fn copy_check(from: &dyn Vault, to: &dyn Vault) -> Result<()> {
     if from.kind() == to.kind() && from.location() == to.location() {
         return Err(Error::usage(
             "the source and destination vaults are the same",
         ));
     }
-    to.check_writable()?;
-    let root = project::require_root(start)?;
-    let config = project::load(&root)?;
-    let keys: Vec<Key> = recorded_keys(&config, env)
+    to.check_writable()
+}
+
+/// Copies this project's slots from one vault to another (after [`copy_check`]) and
+/// reads them back from the destination to confirm. Every slot must be present in the
+/// source: nothing is written otherwise. Returns how many slots were copied.
+pub fn copy(
+    project: &Project,
+    from: &dyn Vault,
+    to: &dyn Vault,
+    env: Option<&str>,
+) -> Result<usize> {
+    let keys: Vec<Key> = project
+        .recorded_keys(env)
         .into_iter()
         .map(|(_, k)| k)
         .collect();

@@ -1,17 +1,17 @@
 //! `stack doctor`: every service checked (slots, credentials, files) in one report.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::catalog::{Catalog, Provider};
 use crate::dotenv::{self, Line};
 use crate::error::{Error, Kind, Result};
-use crate::mcp;
-use crate::project::{self, ServiceEntry};
+use crate::project::ServiceEntry;
 use crate::secret::Secret;
 use crate::vault::{Key, Vault};
 use crate::verify::Health;
 
+use super::Project;
 use super::files::ProjectFiles;
 use super::stage::stage_warnings;
 use super::verify::verify_all;
@@ -49,7 +49,7 @@ pub struct ServiceReport {
     pub entry: ServiceEntry,
     pub status: Status,
     /// The reason for the status, then any further warnings.
-    pub details: Vec<String>,
+    pub details: Vec<Finding>,
     /// Each slot and whether the vault holds it (`None`: the vault could not be read).
     pub slots: Vec<(String, Option<bool>)>,
     /// Slots a fix must ask for again (missing or rejected).
@@ -58,6 +58,36 @@ pub struct ServiceReport {
     pub files_stale: bool,
     pub latency_ms: Option<u128>,
     pub facts: Vec<String>,
+}
+
+/// One thing doctor found about a service: the front end turns it into words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The recorded provider is not in the catalog.
+    UnknownProvider { provider: String },
+    /// The service was never added for the environment checked.
+    NotAdded { provider: String, env: String },
+    /// The vault could not be read: why.
+    VaultUnreachable { message: String },
+    /// Slots the vault does not hold.
+    Missing {
+        slots: Vec<String>,
+        vault: &'static str,
+    },
+    /// What the provider said when asked (a rejection, an outage, a reservation).
+    Provider { detail: String },
+    /// `.env` points the slot at another reference.
+    EnvPointsElsewhere { slot: String, reference: String },
+    /// `.env` has no reference for the slot.
+    EnvNoReference { slot: String },
+    /// `.env` holds a plaintext value for the slot.
+    EnvPlaintext { slot: String },
+    /// `.mcp.json` lacks the server stack wrote.
+    McpMissing { name: String },
+    /// A stage warning about the stored values (see `stage_warnings`).
+    Stage { warning: String },
+    /// A secret too short for `exec` to mask in output.
+    TooShortToMask { slot: String },
 }
 
 pub struct Report {
@@ -94,19 +124,14 @@ impl Report {
 
 /// Checks every service: slots present, credentials verified (all services at once),
 /// files consistent.
-pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> Result<Report> {
-    let root = project::require_root(start)?;
-    let config = project::load(&root)?;
-    let files = ProjectFiles::read(&root)?;
+pub fn check(project: &Project, vault: &dyn Vault, catalog: &Catalog, env: &str) -> Result<Report> {
+    let config = &project.config;
+    let files = ProjectFiles::read(&project.root)?;
     let keys: Vec<Key> = config
         .services
         .values()
         .filter(|e| e.has_env(env))
-        .flat_map(|e| {
-            e.secrets
-                .iter()
-                .map(|s| Key::new(&config.stack.project, env, s))
-        })
+        .flat_map(|e| e.secrets.iter().map(|s| project.key(env, s)))
         .collect();
     // An unreachable vault is a finding about every service, not the end of the report
     // (contract §6: `doctor --json` prints one object).
@@ -148,47 +173,47 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
         };
         let Some(provider) = catalog.get(&entry.provider) else {
             report.status = Status::UnknownProvider;
-            report.details.push(format!(
-                "provider {:?} is not in this stack's catalog",
-                entry.provider
-            ));
+            report.details.push(Finding::UnknownProvider {
+                provider: entry.provider.clone(),
+            });
             reports.push(report);
             continue;
         };
         if !entry.has_env(env) {
             report.status = Status::Missing;
-            report.details.push(format!(
-                "not added for environment {env}: run `stack add {} --env {env}`",
-                provider.name
-            ));
+            report.details.push(Finding::NotAdded {
+                provider: provider.name.clone(),
+                env: env.to_string(),
+            });
         } else if let Some(e) = &vault_error {
             report.status = Status::Unreachable;
-            report.details.push(e.message.clone());
+            report.details.push(Finding::VaultUnreachable {
+                message: e.message.clone(),
+            });
         } else if !report.to_fix.is_empty() {
             report.status = Status::Missing;
-            report.details.push(format!(
-                "{} missing from the {} vault",
-                report.to_fix.join(", "),
-                vault.kind().as_str()
-            ));
+            report.details.push(Finding::Missing {
+                slots: report.to_fix.clone(),
+                vault: vault.kind().as_str(),
+            });
         }
         file_warnings(&files, provider, name, entry, &mut report);
         let values: Vec<(String, Secret)> = stored
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
-        report
-            .details
-            .extend(stage_warnings(provider, env, &values));
+        report.details.extend(
+            stage_warnings(provider, env, &values)
+                .into_iter()
+                .map(|warning| Finding::Stage { warning }),
+        );
         let secrets: Vec<(&str, &Secret)> = values
             .iter()
             .filter(|(k, _)| provider.slot(k).is_none_or(|s| s.secret))
             .map(|(k, v)| (k.as_str(), v))
             .collect();
         for slot in crate::mask::Masker::too_short(&secrets) {
-            report.details.push(format!(
-                "{slot} is shorter than 6 characters: stack exec cannot mask it in output"
-            ));
+            report.details.push(Finding::TooShortToMask { slot });
         }
         let values: HashMap<String, Secret> = values.into_iter().collect();
         if report.status == Status::Ok && !provider.verify.is_empty() {
@@ -213,7 +238,7 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
                 report.to_fix.push(slot);
             }
             if let Some(detail) = verdict.detail {
-                report.details.insert(0, detail);
+                report.details.insert(0, Finding::Provider { detail });
             }
             report.status = report.status.max(status);
         }
@@ -224,8 +249,8 @@ pub fn check(start: &Path, vault: &dyn Vault, catalog: &Catalog, env: &str) -> R
         }
     }
     Ok(Report {
-        root,
-        project: config.stack.project,
+        root: project.root.clone(),
+        project: project.id().to_string(),
         services: reports,
         vault_error,
     })
@@ -241,27 +266,27 @@ fn file_warnings(
     for slot in &entry.secrets {
         match files.env.get(slot) {
             Line::Reference(r) if r == dotenv::reference(name, slot) => {}
-            Line::Reference(r) => report
-                .details
-                .push(format!("{} points {slot} at {r}", dotenv::FILE)),
+            Line::Reference(r) => report.details.push(Finding::EnvPointsElsewhere {
+                slot: slot.clone(),
+                reference: r.to_string(),
+            }),
             Line::Absent => {
                 report.files_stale = true;
                 report
                     .details
-                    .push(format!("{} has no reference for {slot}", dotenv::FILE));
+                    .push(Finding::EnvNoReference { slot: slot.clone() });
             }
-            Line::Plain(_) => report.details.push(format!(
-                "{} holds a plaintext value for {slot}",
-                dotenv::FILE
-            )),
+            Line::Plain(_) => report
+                .details
+                .push(Finding::EnvPlaintext { slot: slot.clone() }),
         }
     }
     if let (Some(mcp_name), Some(_)) = (&entry.mcp, &provider.mcp)
         && !files.mcp.has(mcp_name)
     {
         report.files_stale = true;
-        report
-            .details
-            .push(format!("{} has no {mcp_name:?} server", mcp::FILE));
+        report.details.push(Finding::McpMissing {
+            name: mcp_name.clone(),
+        });
     }
 }

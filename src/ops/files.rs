@@ -8,6 +8,8 @@ use crate::fsutil::{Write, read_optional};
 use crate::mcp::{self, McpFile};
 use crate::project;
 
+use super::Project;
+
 /// The files `add` and `remove` write, only ever under the project lock.
 pub(super) const PROJECT_FILES: [&str; 3] = [project::FILE, dotenv::FILE, mcp::FILE];
 
@@ -77,16 +79,13 @@ pub(super) fn changed_names(writes: &[Write]) -> Vec<&'static str> {
 /// Parses the project files that exist, and checks where they would be written, so a
 /// malformed or misplaced one (or an `.mcp.json` naming one of `mcp_names` twice) stops a
 /// command before it asks for values or sends anything.
-pub fn check_files(start: &Path, mcp_names: &[&str]) -> Result<()> {
-    let root = project::find_root(start)?.unwrap_or_else(|| start.to_path_buf());
-    let toml_path = root.join(project::FILE);
-    if let Some(text) = read_optional(&toml_path)? {
-        project::parse(&toml_path, &text)?;
-    }
-    let files = ProjectFiles::read(&root)?;
+/// (`.stack.toml` itself was parsed when `project` was found.)
+pub fn check_files(start: &Path, project: Option<&Project>, mcp_names: &[&str]) -> Result<()> {
+    let root = project.map_or(start, |p| p.root.as_path());
+    let files = ProjectFiles::read(root)?;
     // A link out of the project is refused before any value is asked for or stored.
     for name in PROJECT_FILES {
-        crate::fsutil::destination(&root, &root.join(name))?;
+        crate::fsutil::destination(root, &root.join(name))?;
     }
     mcp_names.iter().try_for_each(|name| files.mcp.check(name))
 }

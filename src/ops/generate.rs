@@ -1,19 +1,16 @@
 //! Values stack makes itself (a cookie secret), once per environment.
 
-use std::path::Path;
-
 use crate::catalog::Provider;
 use crate::error::Result;
-use crate::project;
 use crate::vault::{Key, Vault};
 
-use super::Values;
+use super::{Project, Values};
 
 /// Values for `provider`'s generated slots (optional ones only when in `with`) that the
 /// vault does not hold yet for `env`: a value stack made once (a cookie secret) is kept,
 /// or every session would be logged out.
-pub fn generated_values(
-    start: &Path,
+pub(super) fn generated_values(
+    project: Option<&Project>,
     vault: &dyn Vault,
     provider: &Provider,
     env: &str,
@@ -27,16 +24,9 @@ pub fn generated_values(
     if generated.is_empty() {
         return Ok(Vec::new());
     }
-    let project = project::find_root(start)?
-        .map(|root| project::load(&root))
-        .transpose()?
-        .map(|c| c.stack.project);
-    let existing = match &project {
+    let existing = match project {
         Some(p) => {
-            let keys: Vec<Key> = generated
-                .iter()
-                .map(|s| Key::new(p, env, &s.name))
-                .collect();
+            let keys: Vec<Key> = generated.iter().map(|s| p.key(env, &s.name)).collect();
             vault.get(&keys)?
         }
         None => vec![None; generated.len()],

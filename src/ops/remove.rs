@@ -1,5 +1,6 @@
 //! `stack remove`: a service out of the vault and the project files.
 
+use super::Project;
 use super::files::{PROJECT_FILES, ProjectFiles, changed_names};
 use super::no_such_service;
 use crate::catalog::Catalog;
@@ -10,7 +11,6 @@ use crate::mcp;
 use crate::project::{self, Editor};
 use crate::secret::Secret;
 use crate::vault::{Key, Vault};
-use std::path::Path;
 
 pub struct RemoveOutcome {
     pub changed: Vec<&'static str>,
@@ -21,22 +21,22 @@ pub struct RemoveOutcome {
 /// Deletes a service's slots (every environment), `.env` references, the `.mcp.json`
 /// entry stack wrote, and its `.stack.toml` table.
 pub fn remove(
-    start: &Path,
+    project: &Project,
     vault: &dyn Vault,
     catalog: &Catalog,
     service: &str,
     keep_secrets: bool,
 ) -> Result<RemoveOutcome> {
-    let root = project::require_root(start)?;
-    let _lock = ProjectLock::acquire(&root)?;
-    remove_stale_temps(&root, &PROJECT_FILES);
+    let root = &project.root;
+    let _lock = ProjectLock::acquire(root)?;
+    remove_stale_temps(root, &PROJECT_FILES);
     let toml_path = root.join(project::FILE);
     let toml_old = crate::fsutil::read(&toml_path)?;
     let (mut editor, config) = Editor::parse(&toml_path, &toml_old)?;
     let Some(entry) = config.services.get(service) else {
         return Err(no_such_service(service));
     };
-    let mut files = ProjectFiles::read(&root)?;
+    let mut files = ProjectFiles::read(root)?;
     let mut warnings = Vec::new();
     for slot in &entry.secrets {
         let reference = dotenv::reference(service, slot);
@@ -92,10 +92,10 @@ pub fn remove(
     }];
     writes.extend(files.writes());
     let changed = changed_names(&writes);
-    write_all_or_none(&root, &writes)?;
+    write_all_or_none(root, &writes)?;
     if let Err(e) = vault.delete(&keys) {
         let _ = vault.set(&previous);
-        put_back(&root, &writes);
+        put_back(root, &writes);
         return Err(e);
     }
     Ok(RemoveOutcome {

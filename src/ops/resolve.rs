@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use crate::catalog::Catalog;
 use crate::dotenv;
 use crate::error::{Error, Result};
-use crate::project::{self, Config};
 use crate::secret::Secret;
 use crate::vault::{Key, Vault};
 
-use super::no_such_service;
+use super::{Project, no_such_service};
 
 /// One variable for `stack exec` to set.
 pub struct Injected {
@@ -22,7 +21,8 @@ pub struct Injected {
 }
 
 /// The vault keys (and their provider) `exec` injects for `env`, checking `only`.
-fn injection(config: &Config, env: &str, only: &[String]) -> Result<Vec<(Key, String)>> {
+fn injection(project: &Project, env: &str, only: &[String]) -> Result<Vec<(Key, String)>> {
+    let config = &project.config;
     for name in only {
         if !config.services.contains_key(name) {
             return Err(no_such_service(name));
@@ -40,10 +40,7 @@ fn injection(config: &Config, env: &str, only: &[String]) -> Result<Vec<(Key, St
             );
         }
         for slot in &entry.secrets {
-            planned.push((
-                Key::new(&config.stack.project, env, slot),
-                entry.provider.clone(),
-            ));
+            planned.push((project.key(env, slot), entry.provider.clone()));
         }
     }
     Ok(planned)
@@ -77,12 +74,14 @@ pub fn environment(
         .filter(|(_, v)| v.starts_with(dotenv::SCHEME))
         .map(|(k, v)| (k, Secret::new(v)))
         .collect();
-    environment_with(start, vault, env, only, env_files, inherited)
+    let project = Project::require(start)?;
+    environment_with(&project, start, vault, env, only, env_files, inherited)
 }
 
 /// [`environment`] with the inherited references given, so tests need not change the
 /// process environment.
 fn environment_with(
+    project: &Project,
     start: &Path,
     vault: &dyn Vault,
     env: &str,
@@ -90,8 +89,7 @@ fn environment_with(
     env_files: &[PathBuf],
     inherited: Vec<(String, Secret)>,
 ) -> Result<Vec<Injected>> {
-    let root = project::require_root(start)?;
-    let config = project::load(&root)?;
+    let config = &project.config;
     let mut vars: indexmap::IndexMap<String, Secret> = indexmap::IndexMap::new();
     let mut sources: HashMap<String, (String, String)> = HashMap::new();
     for file in env_files {
@@ -103,7 +101,7 @@ fn environment_with(
     for (key, value) in inherited {
         vars.entry(key).or_insert(value);
     }
-    let injected = injection(&config, env, only)?;
+    let injected = injection(project, env, only)?;
     // A variable an injected slot overrides needs no resolving.
     let references: Vec<(String, String, Key)> = vars
         .iter()
@@ -112,7 +110,7 @@ fn environment_with(
                 && !injected.iter().any(|(k, _)| k.slot == **name)
         })
         .map(|(name, value)| {
-            let key = reference_key(&config, env, name, value)?;
+            let key = reference_key(project, env, name, value)?;
             Ok((name.clone(), value.expose().to_string(), key))
         })
         .collect::<Result<_>>()?;
@@ -167,7 +165,8 @@ fn read_env_file(path: &Path, shown: &Path) -> Result<zeroize::Zeroizing<String>
 }
 
 /// The vault key a `stack://` reference in variable `name` points at.
-fn reference_key(config: &Config, env: &str, name: &str, value: &Secret) -> Result<Key> {
+fn reference_key(project: &Project, env: &str, name: &str, value: &Secret) -> Result<Key> {
+    let config = &project.config;
     let value = value.expose();
     let Some((service, slot)) = dotenv::parse_reference(value) else {
         // Not a well-formed reference: it is shown only if it cannot be a pasted secret.
@@ -199,7 +198,7 @@ fn reference_key(config: &Config, env: &str, name: &str, value: &Secret) -> Resu
                 .with_hint(format!("run `stack add {} --env {env}`", entry.provider)),
         );
     }
-    Ok(Key::new(&config.stack.project, env, slot))
+    Ok(project.key(env, slot))
 }
 
 fn unresolved(name: &str, reference: &str, why: &str) -> Error {
@@ -215,18 +214,14 @@ pub struct SlotValue {
 }
 
 /// `stack env`: every recorded slot and its value for `env`, in one vault read.
-pub fn slot_values(start: &Path, vault: &dyn Vault, env: &str) -> Result<(Config, Vec<SlotValue>)> {
-    let root = project::require_root(start)?;
-    let config = project::load(&root)?;
-    let slots: Vec<(String, String)> = config
+pub fn slot_values(project: &Project, vault: &dyn Vault, env: &str) -> Result<Vec<SlotValue>> {
+    let slots: Vec<(String, String)> = project
+        .config
         .services
         .iter()
         .flat_map(|(name, e)| e.secrets.iter().map(|s| (name.clone(), s.clone())))
         .collect();
-    let keys: Vec<Key> = slots
-        .iter()
-        .map(|(_, s)| Key::new(&config.stack.project, env, s))
-        .collect();
+    let keys: Vec<Key> = slots.iter().map(|(_, s)| project.key(env, s)).collect();
     let values = if keys.is_empty() {
         Vec::new()
     } else {
@@ -241,7 +236,7 @@ pub fn slot_values(start: &Path, vault: &dyn Vault, env: &str) -> Result<(Config
             value,
         })
         .collect();
-    Ok((config, out))
+    Ok(out)
 }
 
 /// A preview that tells values apart without revealing them: the last 4 characters,
@@ -316,7 +311,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("stack-ops-{id}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
-            dir.join(project::FILE),
+            dir.join(crate::project::FILE),
             format!(
                 "[stack]\nversion = 1\nproject = \"{id}\"\n\n\
              [services.workos]\nprovider = \"workos\"\n\
@@ -363,7 +358,16 @@ mod tests {
         ];
         let files = [PathBuf::from("a.env"), PathBuf::from("b.env")];
         let only = ["stripe".to_string()];
-        let vars = environment_with(&dir, &vault, "dev", &only, &files, inherited).unwrap();
+        let vars = environment_with(
+            &Project::require(&dir).unwrap(),
+            &dir,
+            &vault,
+            "dev",
+            &only,
+            &files,
+            inherited,
+        )
+        .unwrap();
         assert_eq!(
             as_pairs(vars),
             [
@@ -393,9 +397,17 @@ mod tests {
         for (reference, why) in cases {
             let inherited = vec![("MY_VAR".to_string(), Secret::new(reference))];
             let only = ["stripe".to_string()];
-            let err = environment_with(&dir, &vault, "dev", &only, &[], inherited)
-                .err()
-                .unwrap();
+            let err = environment_with(
+                &Project::require(&dir).unwrap(),
+                &dir,
+                &vault,
+                "dev",
+                &only,
+                &[],
+                inherited,
+            )
+            .err()
+            .unwrap();
             assert!(
                 err.message.contains(&format!("MY_VAR={reference}")) && err.message.contains(why),
                 "{}",
@@ -409,9 +421,17 @@ mod tests {
             "ID".to_string(),
             Secret::new("stack://workos/WORKOS_CLIENT_ID"),
         )];
-        let err = environment_with(&dir, &vault, "dev", &["stripe".into()], &[], inherited)
-            .err()
-            .unwrap();
+        let err = environment_with(
+            &Project::require(&dir).unwrap(),
+            &dir,
+            &vault,
+            "dev",
+            &["stripe".into()],
+            &[],
+            inherited,
+        )
+        .err()
+        .unwrap();
         assert!(
             err.message.contains("ID=stack://workos/WORKOS_CLIENT_ID")
                 && err.message.contains("missing from the keychain vault"),
