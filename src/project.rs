@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::fsutil::malformed;
 
 pub const FILE: &str = ".stack.toml";
@@ -91,7 +91,7 @@ pub fn no_project(start: &Path) -> Error {
         "no {FILE} in {} or any parent directory",
         start.display()
     ))
-    .with_hint("run `stack add <provider>` to start a project here")
+    .with_remedy(Remedy::StartProject)
 }
 
 /// Why `root`'s `.stack.toml` is not the user's to obey, if it is not: it (or the symlink
@@ -104,10 +104,9 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
     let me = rustix::process::geteuid().as_raw();
     let link = std::fs::symlink_metadata(&path).map_err(|e| Error::io("read", &path, e))?;
     let file = std::fs::metadata(&path).map_err(|e| Error::io("read", &path, e))?;
-    let hint = format!(
-        "if you trust it, run `stack trust {}` to use it anyway",
-        root.display()
-    );
+    let remedy = Remedy::TrustAnyway {
+        root: root.to_path_buf(),
+    };
     for owner in [link.uid(), file.uid()] {
         if owner == me {
             continue;
@@ -123,7 +122,7 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
                      does not use it",
                     path.display()
                 ))
-                .with_hint(hint),
+                .with_remedy(remedy),
             ));
         }
         return Ok(Some(
@@ -131,7 +130,7 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
                 "{} is owned by uid {owner}, not by you (uid {me}); stack does not use it",
                 path.display()
             ))
-            .with_hint(hint),
+            .with_remedy(remedy),
         ));
     }
     Ok(None)

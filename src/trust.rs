@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::fsutil::{self, ProjectLock};
 use crate::project;
 
@@ -41,11 +41,9 @@ impl Conflict {
             self.other.display(),
             self.root.display()
         ))
-        .with_hint(format!(
-            "if {} should share them, run `stack trust {}`",
-            self.root.display(),
-            self.root.display()
-        ))
+        .with_remedy(Remedy::Trust {
+            root: self.root.clone(),
+        })
     }
 }
 

@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         Ok(v) => v,
         Err(e) => {
             ctx.ui.error(&e);
-            return Ok(if e.kind == stack::Kind::Usage { 2 } else { 125 });
+            return Ok(crate::cli::exit_code(&e, e.kind != stack::Kind::Usage));
         }
     };
     let values =

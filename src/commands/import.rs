@@ -151,6 +151,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             }
             Added::NotVerified => {}
             Added::Failed(e) => {
+                let e = crate::cli::worded(e);
                 ui.error(&e);
                 front.fail(e.kind);
             }

@@ -1,6 +1,6 @@
 //! `stack vault copy`: this project's slots from one vault to another.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::vault::{self, Key, Vault};
 
 use super::Project;
@@ -32,7 +32,7 @@ pub fn copy(
         .collect();
     if keys.is_empty() {
         return Err(Error::usage("this project records no slots to copy")
-            .with_hint("run `stack add <provider>` first"));
+            .with_remedy(Remedy::AddProviderFirst));
     }
     let values = from.get(&keys)?;
     let mut entries = Vec::new();
@@ -49,7 +49,7 @@ pub fn copy(
             from.kind().as_str(),
             missing.join(", ")
         ))
-        .with_hint("run `stack doctor --fix` first"));
+        .with_remedy(Remedy::RepairFirst));
     }
     let undo = vault::store_all(to, &entries)?;
     let readback = to.get(&keys)?;

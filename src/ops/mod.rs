@@ -28,7 +28,7 @@ pub use resolve::{Injected, SlotValue, environment, preview, slot_values};
 pub use stage::{stage_mismatch, stage_of, stage_warnings};
 pub use verify::{verify_many, verify_one};
 
-use crate::error::Error;
+use crate::error::{Error, Remedy};
 use crate::secret::Secret;
 
 /// Values for some or all slots of a provider, in the manifest's slot order.
@@ -43,5 +43,5 @@ pub fn no_such_service(name: &str) -> Error {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let shown = if plausible { name } else { "<not shown>" };
     Error::usage(format!("no service named {shown} in this project"))
-        .with_hint("run `stack list` to see the project's services")
+        .with_remedy(Remedy::ListServices)
 }

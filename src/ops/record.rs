@@ -8,7 +8,7 @@ use super::Values;
 use super::files::{PROJECT_FILES, ProjectFiles, changed_names};
 use crate::catalog::Provider;
 use crate::dotenv::{self, Line};
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::fsutil::{ProjectLock, Write, read_optional, remove_stale_temps, write_all_or_none};
 use crate::mcp::{self, Added};
 use crate::project::{self, Editor};
@@ -86,7 +86,9 @@ pub(super) fn record(
                 "{slot} is already a slot of service {other}; two services cannot share a \
                  variable name"
             ))
-            .with_hint(format!("remove {other} first: `stack remove {other}`")));
+            .with_remedy(Remedy::RemoveService {
+                name: other.clone(),
+            }));
         }
     }
     for slot in &slots {

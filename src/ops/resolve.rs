@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
 use crate::dotenv;
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::secret::Secret;
 use crate::vault::{Key, Vault};
 
@@ -35,8 +35,12 @@ fn injection(project: &Project, env: &str, only: &[String]) -> Result<Vec<(Key, 
         }
         if !entry.has_env(env) {
             return Err(
-                Error::failed(format!("{name} has no slots for environment {env}"))
-                    .with_hint(format!("run `stack add {} --env {env}`", entry.provider)),
+                Error::failed(format!("{name} has no slots for environment {env}")).with_remedy(
+                    Remedy::AddService {
+                        provider: entry.provider.clone(),
+                        env: env.to_string(),
+                    },
+                ),
             );
         }
         for slot in &entry.secrets {
@@ -51,7 +55,7 @@ fn missing_slot(slot: &str, vault: &dyn Vault, env: &str) -> Error {
         "{slot} is missing from the {} vault (environment {env})",
         vault.kind().as_str()
     ))
-    .with_hint("run `stack doctor --fix`")
+    .with_remedy(Remedy::Repair)
 }
 
 /// The variables `stack exec` must set, for `--env-file` and references: inherited
@@ -141,7 +145,7 @@ fn environment_with(
                     vault.kind().as_str()
                 ),
             )
-            .with_hint("run `stack doctor --fix`"));
+            .with_remedy(Remedy::Repair));
         };
         vars.insert(name.clone(), value);
         let (service, _) = dotenv::parse_reference(reference).expect("checked by reference_key");
@@ -183,7 +187,7 @@ fn reference_key(project: &Project, env: &str, name: &str, value: &Secret) -> Re
     };
     let Some(entry) = config.services.get(service) else {
         return Err(unresolved(name, value, "names no service of this project")
-            .with_hint("run `stack list` to see the project's services"));
+            .with_remedy(Remedy::ListServices));
     };
     if !entry.secrets.iter().any(|s| s == slot) {
         return Err(unresolved(
@@ -194,8 +198,12 @@ fn reference_key(project: &Project, env: &str, name: &str, value: &Secret) -> Re
     }
     if !entry.has_env(env) {
         return Err(
-            unresolved(name, value, &format!("is not stored for environment {env}"))
-                .with_hint(format!("run `stack add {} --env {env}`", entry.provider)),
+            unresolved(name, value, &format!("is not stored for environment {env}")).with_remedy(
+                Remedy::AddService {
+                    provider: entry.provider.clone(),
+                    env: env.to_string(),
+                },
+            ),
         );
     }
     Ok(project.key(env, slot))
