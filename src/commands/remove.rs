@@ -54,13 +54,13 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         }
     }
     let catalog = stack::catalog::Catalog::load()?;
-    let outcome = stack::ops::remove(
-        &project,
-        &*vault,
-        &catalog,
-        &args.service,
-        args.keep_secrets,
-    )?;
+    let outcome = stack::ops::remove(&stack::ops::RemoveOptions {
+        project: &project,
+        vault: &*vault,
+        catalog: &catalog,
+        service: &args.service,
+        keep_secrets: args.keep_secrets,
+    })?;
     ui.status("Removed", &escape(&args.service));
     if outcome.deleted > 0 {
         ui.info(&format!(

@@ -23,7 +23,7 @@ pub use files::check_files;
 pub use import::{ImportPlan, ImportProvider, import_plan, rewrite_references};
 pub use list::list;
 pub use project::Project;
-pub use remove::{RemoveOutcome, remove};
+pub use remove::{RemoveOptions, RemoveOutcome, remove};
 pub use resolve::{Injected, SlotValue, environment, preview, slot_values};
 pub use stage::{stage_mismatch, stage_of, stage_warnings};
 pub use verify::{verify_many, verify_one};

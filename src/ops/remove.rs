@@ -12,6 +12,17 @@ use crate::project::{self, Editor};
 use crate::secret::Secret;
 use crate::vault::{Key, Vault};
 
+/// What to remove, and from where.
+pub struct RemoveOptions<'a> {
+    pub project: &'a Project,
+    pub vault: &'a dyn Vault,
+    /// To tell the `.mcp.json` entry stack wrote from one changed since.
+    pub catalog: &'a Catalog,
+    pub service: &'a str,
+    /// Leave the slots in the vault; only the project files change.
+    pub keep_secrets: bool,
+}
+
 pub struct RemoveOutcome {
     pub changed: Vec<&'static str>,
     pub deleted: usize,
@@ -20,13 +31,14 @@ pub struct RemoveOutcome {
 
 /// Deletes a service's slots (every environment), `.env` references, the `.mcp.json`
 /// entry stack wrote, and its `.stack.toml` table.
-pub fn remove(
-    project: &Project,
-    vault: &dyn Vault,
-    catalog: &Catalog,
-    service: &str,
-    keep_secrets: bool,
-) -> Result<RemoveOutcome> {
+pub fn remove(opts: &RemoveOptions) -> Result<RemoveOutcome> {
+    let RemoveOptions {
+        project,
+        vault,
+        catalog,
+        service,
+        keep_secrets,
+    } = *opts;
     let root = &project.root;
     let _lock = ProjectLock::acquire(root)?;
     remove_stale_temps(root, &PROJECT_FILES);
