@@ -22,7 +22,7 @@ pub struct Cli {
     dir: Option<PathBuf>,
     /// Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]
     #[arg(long, global = true, env = "STACK_VAULT", value_name = "VAULT",
-          value_parser = ["keychain", "file", "bao", "env"])]
+          value_parser = commands::vault_names(&VaultKind::ALL))]
     vault: Option<String>,
     /// When to use colours
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -30,7 +30,7 @@ pub struct Cli {
     /// Print only errors and warnings
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Say more about what happens (repeatable)
+    /// Say more about what happens
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(subcommand)]

@@ -10,13 +10,13 @@ use crate::cli::Context;
 
 /// Add a provider's credentials to this project
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to store the slots for")))]
 pub struct Args {
     /// The provider to add (see `stack providers`)
     #[arg(value_parser = super::ProviderName)]
     provider: String,
-    /// Environment to store the slots for
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Read each slot from the environment variable of the same name
     #[arg(long, conflicts_with = "stdin")]
     from_env: bool,
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     provider.api_base_override()?;
     let vault = ctx.open_vault()?;
     vault.check_writable()?;
-    let env = args.env.as_str();
+    let env = args.env.name.as_str();
     let mcp_name = provider.mcp.as_ref().map(|m| m.name.as_str());
     let project = Project::find(&ctx.cwd)?;
     ops::check_files(&ctx.cwd, project.as_ref(), mcp_name.as_slice())?;

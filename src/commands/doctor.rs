@@ -14,6 +14,7 @@ use crate::cli::Context;
 
 /// Check every service: slots present, credentials accepted, files consistent
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to check")))]
 pub struct Args {
     /// Ask for missing or rejected values (or read them from the environment without a
     /// terminal), verify, store, and repair the files
@@ -22,9 +23,8 @@ pub struct Args {
     /// Print one JSON document
     #[arg(long)]
     json: bool,
-    /// Environment to check
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
@@ -33,7 +33,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if args.fix {
         vault.check_writable()?;
     }
-    let env = args.env.as_str();
+    let env = args.env.name.as_str();
     // Found again after a fix: the fix may have changed `.stack.toml`.
     let check = || {
         let project = Project::require(&ctx.cwd)?;

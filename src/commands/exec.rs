@@ -15,10 +15,10 @@ use crate::cli::Context;
 
 /// Run a command with this project's secrets in its environment
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment whose slots to inject")))]
 pub struct Args {
-    /// Environment whose slots to inject
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Inject only this service's slots (repeatable)
     #[arg(long, value_name = "SERVICE")]
     only: Vec<String>,
@@ -53,14 +53,19 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             return Ok(crate::cli::exit_code(&e, e.kind != stack::Kind::Usage));
         }
     };
-    let values =
-        stack::ops::environment(&ctx.cwd, &*vault, &args.env, &args.only, &args.env_files)?;
+    let values = stack::ops::environment(
+        &ctx.cwd,
+        &*vault,
+        &args.env.name,
+        &args.only,
+        &args.env_files,
+    )?;
     #[cfg(debug_assertions)]
     debug_panic(&values);
     ctx.ui.verbose(&format!(
         "setting {} variable(s) for environment {}",
         values.len(),
-        args.env
+        args.env.name
     ));
     // stack's own credentials, not the command's: kept from it, and masked in any case.
     let credentials = vault_credentials();

@@ -15,13 +15,13 @@ use crate::cli::Context;
 
 /// Move the plaintext credentials of a .env file into the vault
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to store the slots for")))]
 pub struct Args {
     /// The dotenv file to import from
     #[arg(default_value = ".env", value_name = "FILE")]
     file: PathBuf,
-    /// Environment to store the slots for
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Import without asking (required when there is no terminal)
     #[arg(long, short = 'y')]
     yes: bool,
@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         .collect();
     let project = Project::find(&ctx.cwd)?;
     ops::check_files(&ctx.cwd, project.as_ref(), &mcp_names)?;
-    let env = args.env.as_str();
+    let env = args.env.name.as_str();
 
     let replaces = |p: &ImportProvider| {
         project.as_ref().is_some_and(|c| {
@@ -270,7 +270,7 @@ fn describe(
     let file = args.file.display();
     let mut lines = vec![format!(
         "Import plan for {file} (environment {}):",
-        args.env
+        args.env.name
     )];
     for p in &plan.providers {
         let slots: Vec<String> = p

@@ -1,7 +1,6 @@
 //! `stack vault status` and `stack vault copy --to <kind>`.
 
 use serde_json::json;
-use stack::Error;
 use stack::ops::{self, Project};
 use stack::vault::{self, VaultKind};
 
@@ -25,8 +24,8 @@ enum Command {
     /// Copy this project's slots to another vault and confirm them there
     Copy {
         /// The destination vault
-        #[arg(long, value_name = "VAULT", value_parser = ["keychain", "file", "bao", "env"])]
-        to: String,
+        #[arg(long, value_name = "VAULT", value_parser = super::vault_kind())]
+        to: VaultKind,
         /// Only this environment (default: every environment the services were added to)
         #[arg(long, value_parser = super::env_name)]
         env: Option<String>,
@@ -36,7 +35,7 @@ enum Command {
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     match args.command {
         Command::Status { json } => status(ctx, json),
-        Command::Copy { to, env } => copy(ctx, &to, env.as_deref()),
+        Command::Copy { to, env } => copy(ctx, to, env.as_deref()),
     }
 }
 
@@ -98,9 +97,8 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
     })
 }
 
-fn copy(ctx: &Context, to: &str, env: Option<&str>) -> stack::Result<u8> {
+fn copy(ctx: &Context, to_kind: VaultKind, env: Option<&str>) -> stack::Result<u8> {
     let from = ctx.open_vault()?;
-    let to_kind: VaultKind = to.parse().map_err(Error::usage)?;
     let to = vault::open(to_kind, Box::new(ctx.ui.clone()))?;
     ops::copy_check(&*from, &*to)?;
     let project = Project::require(&ctx.cwd)?;
