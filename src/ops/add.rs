@@ -193,3 +193,155 @@ pub fn existing(
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::ops::memory::Memory;
+    use crate::secret::Secret;
+
+    /// A front end that records what the sequence asks of it, in order, and answers
+    /// every verification with `health`.
+    struct Recorder {
+        health: Health,
+        events: RefCell<Vec<String>>,
+    }
+
+    impl AddFrontEnd for Recorder {
+        fn warn(&self, warning: &str) {
+            self.events.borrow_mut().push(format!("warn: {warning}"));
+        }
+        fn verify(&self, items: &[(&Provider, &Values)]) -> Result<Option<Vec<Verdict>>> {
+            let slots: Vec<&str> = items[0].1.iter().map(|(n, _)| n.as_str()).collect();
+            self.events
+                .borrow_mut()
+                .push(format!("verify: {}", slots.join(" ")));
+            Ok(Some(vec![Verdict {
+                health: self.health,
+                detail: None,
+                rejected_slot: None,
+                facts: vec!["sees 1 organization".into()],
+                latency: Duration::ZERO,
+            }]))
+        }
+        fn verdict(&self, _: &Provider, _: &Verdict) -> Result<()> {
+            self.events.borrow_mut().push("verdict".into());
+            Ok(())
+        }
+    }
+
+    fn workos_values() -> Values {
+        vec![
+            (
+                "WORKOS_API_KEY".into(),
+                Secret::new("sk_live_FAKEADDSEQ000000001"),
+            ),
+            (
+                "WORKOS_CLIENT_ID".into(),
+                Secret::new("client_FAKEADDSEQ0001"),
+            ),
+        ]
+    }
+
+    fn item(provider: &Provider) -> AddOptions<'_> {
+        AddOptions {
+            provider,
+            values: workos_values(),
+            with: vec!["WORKOS_COOKIE_PASSWORD".into()],
+            verify_with: Vec::new(),
+            replace_plain: false,
+        }
+    }
+
+    fn temp_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("stack-addseq-{:016x}", crate::random_u64()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_sequence_generates_warns_verifies_then_stores_and_keeps_a_generated_value() {
+        let catalog = Catalog::builtin().unwrap();
+        let workos = catalog.get("workos").unwrap();
+        let vault = Memory::default();
+        let dir = temp_dir();
+        let front = Recorder {
+            health: Health::Ok,
+            events: RefCell::new(Vec::new()),
+        };
+        let target = AddTarget {
+            start: &dir,
+            project: None,
+            vault: &vault,
+            env: "dev",
+        };
+        let Added::Stored(first) = add(&target, vec![item(workos)], &front).unwrap().remove(0)
+        else {
+            panic!("not stored");
+        };
+        assert_eq!(
+            *front.events.borrow(),
+            [
+                "warn: WORKOS_API_KEY is a production credential in environment dev",
+                "verify: WORKOS_API_KEY WORKOS_CLIENT_ID WORKOS_COOKIE_PASSWORD",
+                "verdict",
+            ],
+            "stage warnings before the verification, the generated value verified too"
+        );
+        assert_eq!(
+            first.stored,
+            [
+                "WORKOS_API_KEY",
+                "WORKOS_CLIENT_ID",
+                "WORKOS_COOKIE_PASSWORD"
+            ]
+        );
+        assert_eq!(first.stage, Some(Stage::Production));
+        assert_eq!(first.facts, ["sees 1 organization"]);
+        assert_eq!(vault.items.borrow().len(), 3);
+
+        // Added again: the cookie secret stack made is kept, not made anew.
+        let project = Project::require(&dir).unwrap();
+        let cookie = project.key("dev", "WORKOS_COOKIE_PASSWORD").account();
+        let before = vault.items.borrow()[&cookie].clone();
+        let target = AddTarget {
+            project: Some(&project),
+            ..target
+        };
+        let Added::Stored(again) = add(&target, vec![item(workos)], &front).unwrap().remove(0)
+        else {
+            panic!("not stored");
+        };
+        assert_eq!(again.stored, ["WORKOS_API_KEY", "WORKOS_CLIENT_ID"]);
+        assert!(vault.items.borrow()[&cookie] == before);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn values_a_provider_rejects_are_neither_stored_nor_recorded() {
+        let catalog = Catalog::builtin().unwrap();
+        let workos = catalog.get("workos").unwrap();
+        let vault = Memory::default();
+        let dir = temp_dir();
+        let front = Recorder {
+            health: Health::Invalid,
+            events: RefCell::new(Vec::new()),
+        };
+        let target = AddTarget {
+            start: &dir,
+            project: None,
+            vault: &vault,
+            env: "dev",
+        };
+        let added = add(&target, vec![item(workos)], &front).unwrap();
+        assert!(matches!(added[..], [Added::NotVerified]));
+        assert_eq!(front.events.borrow().last().unwrap(), "verdict");
+        assert!(vault.items.borrow().is_empty());
+        assert!(!dir.join(crate::project::FILE).exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

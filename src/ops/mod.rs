@@ -9,6 +9,8 @@ mod files;
 mod generate;
 mod import;
 mod list;
+#[cfg(test)]
+mod memory;
 mod project;
 mod record;
 mod remove;

@@ -270,46 +270,8 @@ pub fn preview(catalog: &Catalog, value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::{Cell, RefCell};
-
     use super::*;
-    use crate::vault::VaultKind;
-
-    /// An in-memory vault that counts its reads.
-    #[derive(Default)]
-    struct Memory {
-        items: RefCell<HashMap<String, Secret>>,
-        gets: Cell<usize>,
-    }
-
-    impl Vault for Memory {
-        fn kind(&self) -> VaultKind {
-            VaultKind::Keychain
-        }
-        fn location(&self) -> String {
-            "memory".into()
-        }
-        fn get(&self, keys: &[Key]) -> Result<Vec<Option<Secret>>> {
-            self.gets.set(self.gets.get() + 1);
-            let items = self.items.borrow();
-            Ok(keys
-                .iter()
-                .map(|k| items.get(&k.account()).cloned())
-                .collect())
-        }
-        fn set(&self, entries: &[(Key, Secret)]) -> Result<()> {
-            for (k, v) in entries {
-                self.items.borrow_mut().insert(k.account(), v.clone());
-            }
-            Ok(())
-        }
-        fn delete(&self, keys: &[Key]) -> Result<()> {
-            for k in keys {
-                self.items.borrow_mut().remove(&k.account());
-            }
-            Ok(())
-        }
-    }
+    use crate::ops::memory::Memory;
 
     /// A project recording workos (dev) and stripe (dev), with their values in `vault`,
     /// and its id. Each has its own id: the trust store binds an id to one root, and the
