@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 
 /// Before a command that uses the project: when another project already uses its id,
 /// asks on a terminal whether this one may too (a yes is remembered). Everything else,
-/// refusals included, is left to the command: it meets them in `project::find_root`.
+/// refusals included, is left to the command: it meets them in `ops::Project::find`.
 pub fn confirm(ctx: &Context) -> stack::Result<()> {
     let Ok(Some(project::Located {
         conflict: Some(conflict),
