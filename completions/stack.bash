@@ -181,17 +181,17 @@ _stack() {
             return 0
             ;;
         stack__subcmd__add)
-            opts="-y -C -q -v -h --env --from-env --stdin --no-verify --force --yes --with --vault --color --quiet --verbose --help anthropic auth0 aws braintrust clerk cloudflare convex datadog deepseek digitalocean firebase fly gcp github grafana hetzner launchdarkly linear mailgun mixpanel modal neon openai plausible posthog postmark railway render replicate resend sendgrid sentry stripe stytch supabase turso upstash vercel workos xai"
+            opts="-y -C -q -v -h --from-env --stdin --no-verify --force --yes --with --env --vault --color --quiet --verbose --help anthropic auth0 aws braintrust clerk cloudflare convex datadog deepseek digitalocean firebase fly gcp github grafana hetzner launchdarkly linear mailgun mixpanel modal neon openai plausible posthog postmark railway render replicate resend sendgrid sentry stripe stytch supabase turso upstash vercel workos xai"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --env)
+                --with)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --with)
+                --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -443,21 +443,21 @@ _stack() {
             return 0
             ;;
         stack__subcmd__exec)
-            opts="-C -q -v -h --env --only --env-file --mask --no-mask --pass-vault-credentials --vault --color --quiet --verbose --help"
+            opts="-C -q -v -h --only --env-file --mask --no-mask --pass-vault-credentials --env --vault --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --only)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -747,7 +747,7 @@ _stack() {
             return 0
             ;;
         stack__subcmd__import)
-            opts="-y -C -q -v -h --env --yes --dry-run --no-verify --vault --color --quiet --verbose --help"
+            opts="-y -C -q -v -h --yes --dry-run --no-verify --env --vault --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -33,7 +33,7 @@ complete -c stack -n "__fish_stack_needs_command" -l color -d 'When to use colou
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_needs_command" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_needs_command" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_needs_command" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_needs_command" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_needs_command" -s V -l version -d 'Print version'
 complete -c stack -n "__fish_stack_needs_command" -f -a "add" -d 'Add a provider\'s credentials to this project'
@@ -50,8 +50,8 @@ complete -c stack -n "__fish_stack_needs_command" -f -a "providers" -d 'List the
 complete -c stack -n "__fish_stack_needs_command" -f -a "recommend" -d 'Rank catalog providers for a plain-language brief'
 complete -c stack -n "__fish_stack_needs_command" -f -a "trust" -d 'Let the project at DIR use the secrets of its project id (and a .stack.toml you do not own)'
 complete -c stack -n "__fish_stack_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c stack -n "__fish_stack_using_subcommand add" -l env -d 'Environment to store the slots for' -r
 complete -c stack -n "__fish_stack_using_subcommand add" -l with -d 'Also store this optional slot (repeatable; offered interactively on a terminal)' -r
+complete -c stack -n "__fish_stack_using_subcommand add" -l env -d 'Environment to store the slots for' -r
 complete -c stack -n "__fish_stack_using_subcommand add" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand add" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
@@ -66,7 +66,7 @@ complete -c stack -n "__fish_stack_using_subcommand add" -l no-verify -d 'Store 
 complete -c stack -n "__fish_stack_using_subcommand add" -l force -d 'Ask again and replace the slots even if the service is already added and healthy'
 complete -c stack -n "__fish_stack_using_subcommand add" -s y -l yes -d 'Replace a plaintext value already in .env with the reference'
 complete -c stack -n "__fish_stack_using_subcommand add" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand add" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand add" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand add" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand remove" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand remove" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
@@ -79,7 +79,7 @@ never\t''"
 complete -c stack -n "__fish_stack_using_subcommand remove" -s y -l yes -d 'Do not ask for confirmation'
 complete -c stack -n "__fish_stack_using_subcommand remove" -l keep-secrets -d 'Leave the slots in the vault'
 complete -c stack -n "__fish_stack_using_subcommand remove" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand remove" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand remove" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand remove" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand doctor" -l env -d 'Environment to check' -r
 complete -c stack -n "__fish_stack_using_subcommand doctor" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -93,11 +93,11 @@ never\t''"
 complete -c stack -n "__fish_stack_using_subcommand doctor" -l fix -d 'Ask for missing or rejected values (or read them from the environment without a terminal), verify, store, and repair the files'
 complete -c stack -n "__fish_stack_using_subcommand doctor" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand doctor" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand doctor" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand doctor" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c stack -n "__fish_stack_using_subcommand exec" -l env -d 'Environment whose slots to inject' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -l only -d 'Inject only this service\'s slots (repeatable)' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -l env-file -d 'Load variables from a dotenv file (repeatable); `stack://` references in it resolve' -r -F
+complete -c stack -n "__fish_stack_using_subcommand exec" -l env -d 'Environment whose slots to inject' -r
 complete -c stack -n "__fish_stack_using_subcommand exec" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand exec" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
@@ -110,7 +110,7 @@ complete -c stack -n "__fish_stack_using_subcommand exec" -l mask -d 'Hide injec
 complete -c stack -n "__fish_stack_using_subcommand exec" -l no-mask -d 'Pass the command\'s output through untouched, even in CI or to a file'
 complete -c stack -n "__fish_stack_using_subcommand exec" -l pass-vault-credentials -d 'Leave the vault\'s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command\'s environment: for a command that is itself `stack`. They are masked in its output all the same'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand exec" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand list" -l env -d 'Environment whose slots to look for' -r
 complete -c stack -n "__fish_stack_using_subcommand list" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -123,7 +123,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand list" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand list" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand list" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand list" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand env" -l env -d 'Environment whose slots to show' -r
 complete -c stack -n "__fish_stack_using_subcommand env" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -137,7 +137,7 @@ never\t''"
 complete -c stack -n "__fish_stack_using_subcommand env" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand env" -l reveal -d 'Print the values themselves (only on a terminal, after a confirmation)'
 complete -c stack -n "__fish_stack_using_subcommand env" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand env" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand env" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand env" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand import" -l env -d 'Environment to store the slots for' -r
 complete -c stack -n "__fish_stack_using_subcommand import" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -152,7 +152,7 @@ complete -c stack -n "__fish_stack_using_subcommand import" -s y -l yes -d 'Impo
 complete -c stack -n "__fish_stack_using_subcommand import" -l dry-run -d 'Show what would be imported and change nothing'
 complete -c stack -n "__fish_stack_using_subcommand import" -l no-verify -d 'Store without asking the providers whether the credentials work'
 complete -c stack -n "__fish_stack_using_subcommand import" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand import" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand import" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand import" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand completion" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
@@ -163,7 +163,7 @@ complete -c stack -n "__fish_stack_using_subcommand completion" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand completion" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand completion" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand completion" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s C -d 'Run as if stack was started in DIR' -r -F
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
@@ -174,7 +174,7 @@ complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_s
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
 complete -c stack -n "__fish_stack_using_subcommand vault; and not __fish_seen_subcommand_from status copy help" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
@@ -189,7 +189,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -l to -d 'The destination vault' -r -f -a "keychain\t''
 file\t''
@@ -205,7 +205,7 @@ complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which vault is in use, whether it can be reached, and which slots it holds'
 complete -c stack -n "__fish_stack_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy this project\'s slots to another vault and confirm them there'
@@ -219,7 +219,7 @@ complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subc
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
 complete -c stack -n "__fish_stack_using_subcommand ci; and not __fish_seen_subcommand_from github mask help" -f -a "mask" -d 'On GitHub Actions, register every secret slot with the runner\'s masking (::add-mask::) for the job\'s later steps; its output must not be redirected'
@@ -233,7 +233,7 @@ complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcomma
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from github" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -l env -d 'Environment whose slots to register' -r
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s C -d 'Run as if stack was started in DIR' -r -F
@@ -245,7 +245,7 @@ complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcomma
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from mask" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "github" -d 'A GitHub Actions workflow (save it as .github/workflows/stack.yml)'
 complete -c stack -n "__fish_stack_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "mask" -d 'On GitHub Actions, register every secret slot with the runner\'s masking (::add-mask::) for the job\'s later steps; its output must not be redirected'
@@ -261,7 +261,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand providers" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand providers" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand providers" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand providers" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand providers" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand recommend" -l k -d 'How many providers to show' -r
 complete -c stack -n "__fish_stack_using_subcommand recommend" -l category -d 'Only this category (any case)' -r
@@ -275,7 +275,7 @@ always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand recommend" -l json -d 'Print one JSON document'
 complete -c stack -n "__fish_stack_using_subcommand recommend" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand recommend" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand recommend" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand recommend" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand trust" -l vault -d 'Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]' -r -f -a "keychain\t''
 file\t''
@@ -285,7 +285,7 @@ complete -c stack -n "__fish_stack_using_subcommand trust" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c stack -n "__fish_stack_using_subcommand trust" -s q -l quiet -d 'Print only errors and warnings'
-complete -c stack -n "__fish_stack_using_subcommand trust" -s v -l verbose -d 'Say more about what happens (repeatable)'
+complete -c stack -n "__fish_stack_using_subcommand trust" -s v -l verbose -d 'Say more about what happens'
 complete -c stack -n "__fish_stack_using_subcommand trust" -s h -l help -d 'Print help'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "add" -d 'Add a provider\'s credentials to this project'
 complete -c stack -n "__fish_stack_using_subcommand help; and not __fish_seen_subcommand_from add remove doctor exec list env import completion vault ci providers recommend trust help" -f -a "remove" -d 'Remove a service: its slots, .env references, .mcp.json entry and .stack.toml table'

@@ -20,8 +20,8 @@ _stack() {
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -37,8 +37,8 @@ _stack() {
         case $line[1] in
             (add)
 _arguments "${_arguments_options[@]}" : \
-'--env=[Environment to store the slots for]:ENV:_default' \
 '*--with=[Also store this optional slot (repeatable; offered interactively on a terminal)]:SLOT:_default' \
+'--env=[Environment to store the slots for]:ENV:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
 '--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
@@ -50,8 +50,8 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Replace a plaintext value already in .env with the reference]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ':provider -- The provider to add (see `stack providers`):(anthropic auth0 aws braintrust clerk cloudflare convex datadog deepseek digitalocean firebase fly gcp github grafana hetzner launchdarkly linear mailgun mixpanel modal neon openai plausible posthog postmark railway render replicate resend sendgrid sentry stripe stytch supabase turso upstash vercel workos xai)' \
@@ -67,8 +67,8 @@ _arguments "${_arguments_options[@]}" : \
 '--keep-secrets[Leave the slots in the vault]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ':service -- The service to remove (see `stack list`):_default' \
@@ -84,17 +84,17 @@ _arguments "${_arguments_options[@]}" : \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
 ;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
-'--env=[Environment whose slots to inject]:ENV:_default' \
 '*--only=[Inject only this service'\''s slots (repeatable)]:SERVICE:_default' \
 '*--env-file=[Load variables from a dotenv file (repeatable); \`stack\://\` references in it resolve]:F:_files' \
+'--env=[Environment whose slots to inject]:ENV:_default' \
 '-C+[Run as if stack was started in DIR]:DIR:_files' \
 '--vault=[Where slot values live \[default\: keychain, or \`vault\` in ~/.config/stack/config.toml\]]:VAULT:(keychain file bao env)' \
 '--color=[When to use colours]:WHEN:(auto always never)' \
@@ -103,8 +103,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pass-vault-credentials[Leave the vault'\''s own credentials (STACK_AGE_IDENTITY, STACK_VAULT_PASSPHRASE, VAULT_TOKEN, BAO_TOKEN) in the command'\''s environment\: for a command that is itself \`stack\`. They are masked in its output all the same]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::command -- The command and its arguments, passed through byte for byte:_default' \
@@ -119,8 +119,8 @@ _arguments "${_arguments_options[@]}" : \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -135,8 +135,8 @@ _arguments "${_arguments_options[@]}" : \
 '--reveal[Print the values themselves (only on a terminal, after a confirmation)]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -153,8 +153,8 @@ _arguments "${_arguments_options[@]}" : \
 '--no-verify[Store without asking the providers whether the credentials work]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '::file -- The dotenv file to import from:_files' \
@@ -167,8 +167,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ':shell -- The shell to complete for:(bash elvish fish powershell zsh)' \
@@ -181,8 +181,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ":: :_stack__subcmd__vault_commands" \
@@ -203,8 +203,8 @@ _arguments "${_arguments_options[@]}" : \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -218,8 +218,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -263,8 +263,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ":: :_stack__subcmd__ci_commands" \
@@ -285,8 +285,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -299,8 +299,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -346,8 +346,8 @@ _arguments "${_arguments_options[@]}" : \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
@@ -362,8 +362,8 @@ _arguments "${_arguments_options[@]}" : \
 '--json[Print one JSON document]' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 ':brief -- What you are building, in your own words:_default' \
@@ -375,8 +375,8 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colours]:WHEN:(auto always never)' \
 '(-v --verbose)-q[Print only errors and warnings]' \
 '(-v --verbose)--quiet[Print only errors and warnings]' \
-'*-v[Say more about what happens (repeatable)]' \
-'*--verbose[Say more about what happens (repeatable)]' \
+'*-v[Say more about what happens]' \
+'*--verbose[Say more about what happens]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '::dir -- A directory of the project \[default\: the current one\]:_files -/' \

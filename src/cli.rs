@@ -1,5 +1,5 @@
-//! The command line: global flags, one dispatch `match`, and the mapping of errors to
-//! exit codes (contract §5).
+//! The command line: global flags, one dispatch `match`, the wording of the library's
+//! remedies as hints, and the mapping of errors to exit codes (contract §5).
 
 use std::path::PathBuf;
 
@@ -22,7 +22,7 @@ pub struct Cli {
     dir: Option<PathBuf>,
     /// Where slot values live [default: keychain, or `vault` in ~/.config/stack/config.toml]
     #[arg(long, global = true, env = "STACK_VAULT", value_name = "VAULT",
-          value_parser = ["keychain", "file", "bao", "env"])]
+          value_parser = commands::vault_names(&VaultKind::ALL))]
     vault: Option<String>,
     /// When to use colours
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -30,7 +30,7 @@ pub struct Cli {
     /// Print only errors and warnings
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Say more about what happens (repeatable)
+    /// Say more about what happens
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(subcommand)]
@@ -92,21 +92,57 @@ pub fn run() -> u8 {
     let ctx = match setup(ui, cli.dir.as_deref(), cli.vault.as_deref()) {
         Ok(ctx) => ctx,
         Err((ui, e)) => {
+            let e = worded(e);
             ui.error(&e);
-            return e.kind.exit_code();
+            return exit_code(&e, false);
         }
     };
     let code = dispatch(&ctx, cli.command).unwrap_or_else(|e| {
+        let e = worded(e);
         ctx.ui.error(&e);
-        // `exec` keeps the child's codes free: its own failures are all 125.
-        if is_exec && e.kind != stack::Kind::Interrupted {
-            125
-        } else {
-            e.kind.exit_code()
-        }
+        exit_code(&e, is_exec)
     });
     // `exec` forwards the child's output itself and returns the child's code as it is.
     if is_exec { code } else { ctx.ui.finish(code) }
+}
+
+/// The one mapping of a command's failure to the process exit code (contract §5): its
+/// kind's code, except for a failure of `exec`'s own (`exec_own`), which is 125 unless
+/// interrupted, so that every other code is the child's.
+pub fn exit_code(err: &stack::Error, exec_own: bool) -> u8 {
+    if exec_own && err.kind != stack::Kind::Interrupted {
+        125
+    } else {
+        err.kind.exit_code()
+    }
+}
+
+/// The error with its remedy worded as a hint naming what to run (an error the library
+/// already gave a hint keeps it).
+pub fn worded(mut err: stack::Error) -> stack::Error {
+    use stack::Remedy;
+    if err.hint.is_some() {
+        return err;
+    }
+    err.hint = err.remedy.as_deref().map(|remedy| match remedy {
+        Remedy::AddService { provider, env } => format!("run `stack add {provider} --env {env}`"),
+        Remedy::StartProject => "run `stack add <provider>` to start a project here".into(),
+        Remedy::AddProviderFirst => "run `stack add <provider>` first".into(),
+        Remedy::ListServices => "run `stack list` to see the project's services".into(),
+        Remedy::Repair => "run `stack doctor --fix`".into(),
+        Remedy::RepairFirst => "run `stack doctor --fix` first".into(),
+        Remedy::RemoveService { name } => format!("remove {name} first: `stack remove {name}`"),
+        Remedy::Trust { root } => format!(
+            "if {} should share them, run `stack trust {}`",
+            root.display(),
+            root.display()
+        ),
+        Remedy::TrustAnyway { root } => format!(
+            "if you trust it, run `stack trust {}` to use it anyway",
+            root.display()
+        ),
+    });
+    err
 }
 
 /// Applies the global options; errors here are usage errors for every command.

@@ -1,5 +1,6 @@
-//! One error type for the whole tool: a message, its causes, an optional hint naming
-//! what to run, and the exit-code class of contract §5.
+//! One error type for the whole tool: a message, its causes, what the user can do about
+//! it (a [`Remedy`], which the front end words as a hint naming what to run), and the
+//! exit-code class of contract §5.
 
 use std::fmt;
 
@@ -27,13 +28,39 @@ impl Kind {
     }
 }
 
+/// What the user can do about an error, as a fact: the front end words it (the CLI
+/// names a `stack …` command, another front end its own way of doing it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Add `provider`'s service for environment `env`.
+    AddService { provider: String, env: String },
+    /// Add a first provider: this starts a project here.
+    StartProject,
+    /// Add a provider before this can be done.
+    AddProviderFirst,
+    /// Look at the project's services.
+    ListServices,
+    /// Let doctor ask for the missing or rejected values again.
+    Repair,
+    /// The same, before this can be done.
+    RepairFirst,
+    /// Remove service `name` before this can be done.
+    RemoveService { name: String },
+    /// Let `root` share the vault items of a project id another root uses.
+    Trust { root: std::path::PathBuf },
+    /// Use `root`'s `.stack.toml` although another user owns it.
+    TrustAnyway { root: std::path::PathBuf },
+}
+
 /// Never holds a secret value: messages are built from names, paths and statuses only.
 #[derive(Debug)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub causes: Vec<String>,
+    /// Advice in words, where the library has no [`Remedy`] for it.
     pub hint: Option<String>,
+    pub remedy: Option<Box<Remedy>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -45,6 +72,7 @@ impl Error {
             message: message.into(),
             causes: Vec::new(),
             hint: None,
+            remedy: None,
         }
     }
 
@@ -79,6 +107,11 @@ impl Error {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(Box::new(remedy));
         self
     }
 

@@ -16,7 +16,7 @@ pub mod trust;
 pub mod vault;
 pub mod verify;
 
-pub use error::{Error, Kind, Result};
+pub use error::{Error, Kind, Remedy, Result};
 pub use secret::Secret;
 
 /// A random number from the OS-seeded hasher: enough for jitter and id suffixes, without

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::fsutil::malformed;
 
 pub const FILE: &str = ".stack.toml";
@@ -80,30 +80,14 @@ pub fn locate(start: &Path) -> Result<Option<Located>> {
     }))
 }
 
-/// The project found from `start` that may use its vault items, if any. Every command
-/// reaches a project through here (or [`require_root`]), so none can skip the checks. An
-/// id nobody has recorded ([`crate::trust::Binding::New`]) is let through unrecorded:
-/// whether the vault already holds its items is for the front end to settle before the
-/// command (`stack`'s `commands::trust::confirm`, with [`crate::trust::settle_new`]).
-pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
-    let Some(located) = locate(start)? else {
-        return Ok(None);
-    };
-    match located.binding {
-        crate::trust::Binding::Conflict(conflict) => Err(conflict.error()),
-        crate::trust::Binding::Known | crate::trust::Binding::New => Ok(Some(located.root)),
-    }
-}
-
-/// The project found from `start`, or an error with a hint to run `stack add`.
-pub fn require_root(start: &Path) -> Result<PathBuf> {
-    find_root(start)?.ok_or_else(|| {
-        Error::usage(format!(
-            "no {FILE} in {} or any parent directory",
-            start.display()
-        ))
-        .with_hint("run `stack add <provider>` to start a project here")
-    })
+/// The error for a command that needs a project where there is none (see
+/// `ops::Project::require`, through which every command reaches its project).
+pub fn no_project(start: &Path) -> Error {
+    Error::usage(format!(
+        "no {FILE} in {} or any parent directory",
+        start.display()
+    ))
+    .with_remedy(Remedy::StartProject)
 }
 
 /// Why `root`'s `.stack.toml` is not the user's to obey, if it is not: it (or the symlink
@@ -116,10 +100,9 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
     let me = rustix::process::geteuid().as_raw();
     let link = std::fs::symlink_metadata(&path).map_err(|e| Error::io("read", &path, e))?;
     let file = std::fs::metadata(&path).map_err(|e| Error::io("read", &path, e))?;
-    let hint = format!(
-        "if you trust it, run `stack trust {}` to use it anyway",
-        root.display()
-    );
+    let remedy = Remedy::TrustAnyway {
+        root: root.to_path_buf(),
+    };
     for owner in [link.uid(), file.uid()] {
         if owner == me {
             continue;
@@ -135,7 +118,7 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
                      does not use it",
                     path.display()
                 ))
-                .with_hint(hint),
+                .with_remedy(remedy),
             ));
         }
         return Ok(Some(
@@ -143,7 +126,7 @@ fn foreign_owner(root: &Path) -> Result<Option<Error>> {
                 "{} is owned by uid {owner}, not by you (uid {me}); stack does not use it",
                 path.display()
             ))
-            .with_hint(hint),
+            .with_remedy(remedy),
         ));
     }
     Ok(None)

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::fsutil::{self, ProjectLock};
 use crate::project;
 
@@ -63,11 +63,9 @@ impl Conflict {
             self.reason(),
             self.root.display()
         ))
-        .with_hint(format!(
-            "if {} should use them, run `stack trust {}`",
-            self.root.display(),
-            self.root.display()
-        ))
+        .with_remedy(Remedy::Trust {
+            root: self.root.clone(),
+        })
     }
 }
 
@@ -89,12 +87,15 @@ pub fn check(root: &Path, id: &str) -> Result<Binding> {
     let key = key(&root)?;
     let path = store_path()?;
     let known = |store: &Store| store.projects.get(id).is_some_and(|r| r.contains(&key));
-    let store = read(&path)?;
-    if known(&store) {
-        return Ok(Binding::Known);
-    }
-    if !store.projects.contains_key(id) {
-        return Ok(Binding::New);
+    // Unlocked, only a clear answer counts; a store that cannot be read now is read again
+    // under the lock, where an error is an error.
+    if let Ok(store) = read(&path) {
+        if known(&store) {
+            return Ok(Binding::Known);
+        }
+        if !store.projects.contains_key(id) {
+            return Ok(Binding::New);
+        }
     }
     let _lock = lock(&path)?;
     let mut store = read(&path)?;

@@ -1,23 +1,22 @@
 //! `stack add <provider>`: ask, check, verify, store, record.
 
-use stack::catalog::{Catalog, Slot};
-use stack::ops::{self, Values};
-use stack::vault::Key;
-use stack::verify::Health;
-use stack::{Error, project};
+use stack::catalog::{Catalog, Provider, Slot};
+use stack::ops::{self, AddOptions, AddTarget, Added, Existing, Project, Values};
+use stack::verify::{Health, Verdict};
+use stack::{Error, Result};
 
 use super::{Source, ask_values, read_values, slot_list};
 use crate::cli::Context;
 
 /// Add a provider's credentials to this project
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to store the slots for")))]
 pub struct Args {
     /// The provider to add (see `stack providers`)
     #[arg(value_parser = super::ProviderName)]
     provider: String,
-    /// Environment to store the slots for
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Read each slot from the environment variable of the same name
     #[arg(long, conflicts_with = "stdin")]
     from_env: bool,
@@ -45,11 +44,21 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     provider.api_base_override()?;
     let vault = ctx.open_vault()?;
     vault.check_writable()?;
-    let env = args.env.as_str();
+    let env = args.env.name.as_str();
     let mcp_name = provider.mcp.as_ref().map(|m| m.name.as_str());
-    ops::check_files(&ctx.cwd, mcp_name.as_slice())?;
+    let project = Project::find(&ctx.cwd)?;
+    ops::check_files(&ctx.cwd, project.as_ref(), mcp_name.as_slice())?;
 
-    if !args.force && already_added(ctx, &*vault, provider, env, args.no_verify)? {
+    if !args.force
+        && already_added(
+            ctx,
+            project.as_ref(),
+            &*vault,
+            provider,
+            env,
+            args.no_verify,
+        )?
+    {
         ui.status(
             "Unchanged",
             &format!("{} is already added for environment {env}", provider.name),
@@ -78,7 +87,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         }
     }
     let chosen = |s: &&Slot| !s.optional || args.with.contains(&s.name);
-    let mut values = if args.from_env || args.stdin {
+    let values = if args.from_env || args.stdin {
         let slots: Vec<&Slot> = provider.asked_slots().filter(chosen).collect();
         let source = if args.from_env {
             Source::Env
@@ -109,43 +118,30 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             slot_list(provider)
         )));
     };
-    values.extend(ops::generated_values(
-        &ctx.cwd, &*vault, provider, env, &args.with,
-    )?);
-
-    let stage = ops::stage_of(provider, &values);
-    for warning in ops::stage_warnings(provider, env, &values) {
-        ui.warn(&warning);
-    }
-
-    let mut facts = Vec::new();
-    if args.no_verify {
-        ui.verbose("not verified (--no-verify)");
-    } else {
-        let verdict = ui.spin(
-            &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, &values),
-        )?;
-        let detail = verdict.detail.clone().unwrap_or_default();
-        match verdict.health {
-            Health::Ok => {}
-            Health::Warn => ui.warn(&detail),
-            Health::Invalid => {
-                return Err(Error::failed(detail).with_hint(format!(
-                    "nothing was stored; check the values in {} and run `stack add {}` again",
-                    provider.dashboard, provider.name
-                )));
-            }
-            Health::Unreachable => {
-                return Err(Error::unavailable(detail).with_hint(
-                    "nothing was stored; try again later, or pass --no-verify to store without checking",
-                ));
-            }
-        }
-        facts = verdict.facts;
-    }
-
-    let outcome = ops::add(&ctx.cwd, &*vault, provider, env, &values, args.yes)?;
+    let target = AddTarget {
+        start: &ctx.cwd,
+        project: project.as_ref(),
+        vault: &*vault,
+        env,
+    };
+    let item = AddOptions {
+        provider,
+        values,
+        with: args.with.clone(),
+        verify_with: Vec::new(),
+        replace_plain: args.yes,
+    };
+    let front = AddFront {
+        ctx,
+        no_verify: args.no_verify,
+    };
+    let outcome = match ops::add(&target, vec![item], &front)?.pop() {
+        Some(Added::Stored(outcome)) => outcome,
+        Some(Added::Failed(e)) => return Err(e),
+        // `AddFront::verdict` already ended the command on a rejection.
+        Some(Added::NotVerified) | None => return Err(Error::failed("nothing was stored")),
+    };
+    let facts = &outcome.facts;
     ui.status(
         "Added",
         &format!(
@@ -153,7 +149,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             provider.name, outcome.project
         ),
     );
-    if let Some(stage) = stage {
+    if let Some(stage) = outcome.stage {
         let mut line = format!("credentials: {}", stage.as_str());
         if !facts.is_empty() {
             line.push_str(&format!("; {}", facts.join(", ")));
@@ -162,10 +158,9 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     } else if !facts.is_empty() {
         ui.info(&format!("  verified: {}", facts.join(", ")));
     }
-    let stored: Vec<&str> = values.iter().map(|(n, _)| n.as_str()).collect();
     ui.info(&format!(
         "  stored: {} in the {} vault",
-        stored.join(", "),
+        outcome.stored.join(", "),
         vault.kind().as_str()
     ));
     if outcome.changed.is_empty() {
@@ -181,46 +176,73 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     Ok(0)
 }
 
+/// How `stack add` talks to the user between the steps of the add sequence.
+struct AddFront<'a> {
+    ctx: &'a Context,
+    no_verify: bool,
+}
+
+impl ops::AddFrontEnd for AddFront<'_> {
+    fn warn(&self, warning: &str) {
+        self.ctx.ui.warn(warning);
+    }
+
+    fn verify(&self, items: &[(&Provider, &Values)]) -> Result<Option<Vec<Verdict>>> {
+        if self.no_verify {
+            self.ctx.ui.verbose("not verified (--no-verify)");
+            return Ok(None);
+        }
+        let (provider, values) = items[0];
+        let verdict = self.ctx.ui.spin(
+            &format!("Verifying with {}…", provider.display_name),
+            || ops::verify_one(provider, values),
+        )?;
+        Ok(Some(vec![verdict]))
+    }
+
+    fn verdict(&self, provider: &Provider, verdict: &Verdict) -> Result<()> {
+        let detail = verdict.detail.clone().unwrap_or_default();
+        match verdict.health {
+            Health::Ok => Ok(()),
+            Health::Warn => {
+                self.ctx.ui.warn(&detail);
+                Ok(())
+            }
+            Health::Invalid => Err(Error::failed(detail).with_hint(format!(
+                "nothing was stored; check the values in {} and run `stack add {}` again",
+                provider.dashboard, provider.name
+            ))),
+            Health::Unreachable => Err(Error::unavailable(detail).with_hint(
+                "nothing was stored; try again later, or pass --no-verify to store without checking",
+            )),
+        }
+    }
+}
+
 /// Whether the service is recorded for `env` with every slot stored and, unless
 /// `no_verify`, accepted by the provider.
 fn already_added(
     ctx: &Context,
+    project: Option<&Project>,
     vault: &dyn stack::vault::Vault,
-    provider: &stack::catalog::Provider,
+    provider: &Provider,
     env: &str,
     no_verify: bool,
-) -> stack::Result<bool> {
-    let Some(root) = project::find_root(&ctx.cwd)? else {
-        return Ok(false);
+) -> Result<bool> {
+    let values = match ops::existing(project, vault, provider, env)? {
+        Existing::NotAdded => return Ok(false),
+        Existing::Incomplete => {
+            ctx.ui.info(&format!(
+                "{} is recorded but some slots are missing; asking again",
+                provider.name
+            ));
+            return Ok(false);
+        }
+        Existing::Stored(values) => values,
     };
-    let config = project::load(&root)?;
-    let Some(entry) = config.services.get(&provider.name) else {
-        return Ok(false);
-    };
-    if !entry.has_env(env) {
-        return Ok(false);
-    }
-    let keys: Vec<Key> = entry
-        .secrets
-        .iter()
-        .map(|s| Key::new(&config.stack.project, env, s))
-        .collect();
-    let stored = vault.get(&keys)?;
-    if stored.iter().any(Option::is_none) {
-        ctx.ui.info(&format!(
-            "{} is recorded but some slots are missing; asking again",
-            provider.name
-        ));
-        return Ok(false);
-    }
     if no_verify {
         return Ok(true);
     }
-    let values: Values = keys
-        .into_iter()
-        .map(|k| k.slot)
-        .zip(stored.into_iter().flatten())
-        .collect();
     let verdict = ctx.ui.spin("Checking the stored credentials…", || {
         ops::verify_one(provider, &values)
     })?;

@@ -4,7 +4,9 @@
 
 use std::io::IsTerminal;
 
-use stack::{Error, project};
+use stack::Error;
+use stack::ops::Project;
+use stack::vault::VaultKind;
 
 use crate::cli::Context;
 
@@ -21,7 +23,7 @@ enum Command {
     Github {
         /// Where CI reads the slots from
         #[arg(long, value_name = "VAULT", default_value = "env",
-              value_parser = ["env", "bao", "file"])]
+              value_parser = super::vault_names(&[VaultKind::Env, VaultKind::Bao, VaultKind::File]))]
         vault: String,
         /// The command to run with the secrets injected
         #[arg(long, value_name = "CMD", default_value = "cargo test")]
@@ -29,23 +31,22 @@ enum Command {
     },
     /// On GitHub Actions, register every secret slot with the runner's masking
     /// (::add-mask::) for the job's later steps; its output must not be redirected
+    #[command(mut_arg("env", |a| a.help("Environment whose slots to register")))]
     Mask {
-        /// Environment whose slots to register
-        #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-        env: String,
+        #[command(flatten)]
+        env: super::EnvArg,
     },
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     match args.command {
         Command::Github { vault, run } => github(ctx, &vault, &run),
-        Command::Mask { env } => mask(ctx, &env),
+        Command::Mask { env } => mask(ctx, &env.name),
     }
 }
 
 fn github(ctx: &Context, vault: &str, run: &str) -> stack::Result<u8> {
-    let root = project::require_root(&ctx.cwd)?;
-    let config = project::load(&root)?;
+    let config = Project::require(&ctx.cwd)?.config;
     let mut env = vec![format!("STACK_VAULT: {vault}")];
     match vault {
         "env" => {

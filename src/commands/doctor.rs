@@ -2,16 +2,19 @@
 
 use serde_json::json;
 use stack::catalog::{Catalog, Provider, Slot};
-use stack::ops::{self, Report, ServiceReport, Status, Values};
+use stack::ops::{
+    self, AddOptions, AddTarget, Added, Finding, Project, Report, ServiceReport, Status, Values,
+};
 use stack::project::escape;
 use stack::vault::{Key, Vault};
-use stack::verify::Health;
+use stack::verify::{Health, Verdict};
 
 use super::{Source, ask_values, read_values};
 use crate::cli::Context;
 
 /// Check every service: slots present, credentials accepted, files consistent
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to check")))]
 pub struct Args {
     /// Ask for missing or rejected values (or read them from the environment without a
     /// terminal), verify, store, and repair the files
@@ -20,9 +23,8 @@ pub struct Args {
     /// Print one JSON document
     #[arg(long)]
     json: bool,
-    /// Environment to check
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
@@ -31,13 +33,16 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if args.fix {
         vault.check_writable()?;
     }
-    let env = args.env.as_str();
+    let env = args.env.name.as_str();
+    // Found again after a fix: the fix may have changed `.stack.toml`.
     let check = || {
-        ctx.ui.spin("Checking services…", || {
-            ops::check(&ctx.cwd, &*vault, &catalog, env)
-        })
+        let project = Project::require(&ctx.cwd)?;
+        let report = ctx.ui.spin("Checking services…", || {
+            ops::check(&project, &*vault, &catalog, env)
+        })?;
+        Ok::<_, stack::Error>((project, report))
     };
-    let mut report = check()?;
+    let (project, mut report) = check()?;
     if let Some(e) = report.vault_error.take() {
         // Nothing to check or fix without the vault: say why on stderr (exit 3), after
         // the one JSON object the contract promises to a script.
@@ -50,11 +55,11 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         let mut fixed_any = false;
         for service in &report.services {
             if let Some(provider) = catalog.get(&service.entry.provider) {
-                fixed_any |= fix(ctx, &*vault, provider, &report, service, env)?;
+                fixed_any |= fix(ctx, &*vault, provider, &project, service, env)?;
             }
         }
         if fixed_any {
-            report = check()?;
+            report = check()?.1;
         }
     }
     if args.json {
@@ -70,7 +75,7 @@ fn fix(
     ctx: &Context,
     vault: &dyn Vault,
     provider: &Provider,
-    report: &Report,
+    project: &Project,
     service: &ServiceReport,
     env: &str,
 ) -> stack::Result<bool> {
@@ -80,30 +85,27 @@ fn fix(
         return Ok(false);
     }
     let mut values: Values = Vec::new();
+    let mut verify_with: Values = Vec::new();
+    let mut with: Vec<String> = Vec::new();
     if needs_values {
         let names: Vec<&str> = if service.entry.has_env(env) {
             service.to_fix.iter().map(String::as_str).collect()
         } else {
             service.entry.secrets.iter().map(String::as_str).collect()
         };
-        // Generated slots are made again, never asked for.
+        // Generated slots are made again by the add sequence, never asked for.
+        with = names.iter().map(|n| n.to_string()).collect();
         let slots: Vec<&Slot> = provider
             .asked_slots()
             .filter(|s| names.contains(&s.name.as_str()))
             .collect();
-        let generated: Values = provider
-            .slots
-            .iter()
-            .filter(|s| names.contains(&s.name.as_str()))
-            .filter_map(|s| s.generate.map(|g| g.create().map(|v| (s.name.clone(), v))))
-            .collect::<stack::Result<_>>()?;
-        let mut new = if slots.is_empty() {
+        values = if slots.is_empty() {
             Vec::new()
         } else if ui.can_prompt() {
             ui.info(&format!(
                 "{}: {}",
                 escape(&service.name),
-                escape(service.details.first().map_or("", String::as_str))
+                escape(&service.details.first().map(describe).unwrap_or_default())
             ));
             ui.info(&format!("{}: {}", provider.display_name, provider.howto));
             ask_values(ui, provider, &slots)?
@@ -125,44 +127,109 @@ fn fix(
                 }
             }
         };
-        new.extend(generated);
-        // Verify the new values together with the ones still stored.
+        // The new values are verified together with the ones still stored.
         let keep: Vec<Key> = service
             .entry
             .secrets
             .iter()
             .filter(|s| !names.contains(&s.as_str()))
             .filter_map(|s| provider.slot(s))
-            .map(|s| Key::new(&report.project, env, &s.name))
+            .map(|s| project.key(env, &s.name))
             .collect();
-        let mut all = new.clone();
         for (key, value) in keep.iter().zip(vault.get(&keep)?) {
             if let Some(v) = value {
-                all.push((key.slot.clone(), v));
+                verify_with.push((key.slot.clone(), v));
             }
         }
-        let verdict = ui.spin(
-            &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, &all),
-        )?;
-        if matches!(verdict.health, Health::Invalid | Health::Unreachable) {
-            ui.warn(&format!(
-                "not fixed: {}",
-                verdict.detail.unwrap_or_default()
-            ));
-            return Ok(true);
-        }
-        values = new;
     }
-    let outcome = ops::add(&ctx.cwd, vault, provider, env, &values, false)?;
-    ui.status(
-        "Fixed",
-        &format!("{} (environment {env})", escape(&service.name)),
-    );
-    for w in &outcome.warnings {
-        ui.warn(&escape(w));
+    let target = AddTarget {
+        start: &ctx.cwd,
+        project: Some(project),
+        vault,
+        env,
+    };
+    let item = AddOptions {
+        provider,
+        values,
+        with,
+        verify_with,
+        replace_plain: false,
+    };
+    match ops::add(&target, vec![item], &FixFront { ctx })?.pop() {
+        Some(Added::Stored(outcome)) => {
+            ui.status(
+                "Fixed",
+                &format!("{} (environment {env})", escape(&service.name)),
+            );
+            for w in &outcome.warnings {
+                ui.warn(&escape(w));
+            }
+        }
+        Some(Added::Failed(e)) => return Err(e),
+        // Said by `FixFront::verdict`.
+        Some(Added::NotVerified) | None => {}
     }
     Ok(true)
+}
+
+/// How `doctor --fix` talks to the user between the steps of the add sequence.
+struct FixFront<'a> {
+    ctx: &'a Context,
+}
+
+impl ops::AddFrontEnd for FixFront<'_> {
+    fn warn(&self, warning: &str) {
+        self.ctx.ui.warn(warning);
+    }
+
+    fn verify(&self, items: &[(&Provider, &Values)]) -> stack::Result<Option<Vec<Verdict>>> {
+        let (provider, values) = items[0];
+        let verdict = self.ctx.ui.spin(
+            &format!("Verifying with {}…", provider.display_name),
+            || ops::verify_one(provider, values),
+        )?;
+        Ok(Some(vec![verdict]))
+    }
+
+    fn verdict(&self, _: &Provider, verdict: &Verdict) -> stack::Result<()> {
+        if matches!(verdict.health, Health::Invalid | Health::Unreachable) {
+            self.ctx.ui.warn(&format!(
+                "not fixed: {}",
+                verdict.detail.as_deref().unwrap_or_default()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A finding in words, as `doctor` prints it (and as the `detail` of `--json`).
+fn describe(finding: &Finding) -> String {
+    let env_file = stack::dotenv::FILE;
+    match finding {
+        Finding::UnknownProvider { provider } => {
+            format!("provider {provider:?} is not in this stack's catalog")
+        }
+        Finding::NotAdded { provider, env } => {
+            format!("not added for environment {env}: run `stack add {provider} --env {env}`")
+        }
+        Finding::VaultUnreachable { message } => message.clone(),
+        Finding::Missing { slots, vault } => {
+            format!("{} missing from the {vault} vault", slots.join(", "))
+        }
+        Finding::Provider { detail } => detail.clone(),
+        Finding::EnvPointsElsewhere { slot, reference } => {
+            format!("{env_file} points {slot} at {reference}")
+        }
+        Finding::EnvNoReference { slot } => format!("{env_file} has no reference for {slot}"),
+        Finding::EnvPlaintext { slot } => format!("{env_file} holds a plaintext value for {slot}"),
+        Finding::McpMissing { name } => {
+            format!("{} has no {name:?} server", stack::mcp::FILE)
+        }
+        Finding::Stage { warning } => warning.clone(),
+        Finding::TooShortToMask { slot } => {
+            format!("{slot} is shorter than 6 characters: stack exec cannot mask it in output")
+        }
+    }
 }
 
 fn print_json(ctx: &Context, report: &Report, env: &str, vault: &str) {
@@ -179,7 +246,7 @@ fn print_json(ctx: &Context, report: &Report, env: &str, vault: &str) {
                 "name": s.name,
                 "provider": s.entry.provider,
                 "status": s.status.as_str(),
-                "detail": s.details.join("; "),
+                "detail": s.details.iter().map(describe).collect::<Vec<_>>().join("; "),
                 "slots": slots,
             });
             if let Some(ms) = s.latency_ms {
@@ -222,7 +289,7 @@ fn print_human(ctx: &Context, report: &Report, env: &str, vault: &str, fixed: bo
             s.status.as_str()
         ));
         for d in &s.details {
-            ui.out(&format!("  - {}", escape(d)));
+            ui.out(&format!("  - {}", escape(&describe(d))));
         }
     }
     if !report.ok() && !fixed {

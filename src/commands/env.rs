@@ -11,6 +11,7 @@ use crate::cli::Context;
 
 /// Show this project's slots for an environment, masked
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment whose slots to show")))]
 pub struct Args {
     /// Print one JSON document
     #[arg(long)]
@@ -18,9 +19,8 @@ pub struct Args {
     /// Print the values themselves (only on a terminal, after a confirmation)
     #[arg(long)]
     reveal: bool,
-    /// Environment whose slots to show
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
@@ -35,13 +35,15 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     }
     let catalog = Catalog::load()?;
     let vault = ctx.open_vault()?;
-    let (config, slots) = stack::ops::slot_values(&ctx.cwd, &*vault, &args.env)?;
+    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let slots = stack::ops::slot_values(&project, &*vault, &args.env.name)?;
+    let config = &project.config;
     let reveal = args.reveal && {
         let stored = slots.iter().filter(|s| s.value.is_some()).count();
         stored > 0
             && ui.confirm(&format!(
                 "Print the values of {stored} slot(s) of {} ({}) on this terminal?",
-                config.stack.project, args.env
+                config.stack.project, args.env.name
             ))?
     };
     if args.reveal && !reveal && slots.iter().any(|s| s.value.is_some()) {
@@ -70,7 +72,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             .collect();
         ui.json(&json!({
             "project": config.stack.project,
-            "environment": args.env,
+            "environment": args.env.name,
             "vault": vault.kind().as_str(),
             "slots": slots,
         }));
@@ -79,7 +81,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     ui.out(&format!(
         "{} (environment {}, {} vault)",
         stack::project::escape(&config.stack.project),
-        args.env,
+        args.env.name,
         vault.kind().as_str()
     ));
     if slots.is_empty() {

@@ -15,10 +15,10 @@ use crate::cli::Context;
 
 /// Run a command with this project's secrets in its environment
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment whose slots to inject")))]
 pub struct Args {
-    /// Environment whose slots to inject
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Inject only this service's slots (repeatable)
     #[arg(long, value_name = "SERVICE")]
     only: Vec<String>,
@@ -50,17 +50,22 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         Ok(v) => v,
         Err(e) => {
             ctx.ui.error(&e);
-            return Ok(if e.kind == stack::Kind::Usage { 2 } else { 125 });
+            return Ok(crate::cli::exit_code(&e, e.kind != stack::Kind::Usage));
         }
     };
-    let values =
-        stack::ops::environment(&ctx.cwd, &*vault, &args.env, &args.only, &args.env_files)?;
+    let values = stack::ops::environment(
+        &ctx.cwd,
+        &*vault,
+        &args.env.name,
+        &args.only,
+        &args.env_files,
+    )?;
     #[cfg(debug_assertions)]
     debug_panic(&values);
     ctx.ui.verbose(&format!(
         "setting {} variable(s) for environment {}",
         values.len(),
-        args.env
+        args.env.name
     ));
     // stack's own credentials, not the command's: kept from it, and masked in any case,
     // with those the vault was unlocked with from elsewhere (~/.vault-token, a prompt).

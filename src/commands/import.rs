@@ -4,21 +4,24 @@
 use std::path::PathBuf;
 
 use stack::catalog::Catalog;
-use stack::ops::{self, ImportPlan, ImportProvider};
-use stack::verify::Health;
-use stack::{Error, Kind, project};
+use std::cell::Cell;
+
+use stack::catalog::Provider;
+use stack::ops::{self, AddOptions, AddTarget, Added, ImportPlan, ImportProvider, Project, Values};
+use stack::verify::{Health, Verdict};
+use stack::{Error, Kind};
 
 use crate::cli::Context;
 
 /// Move the plaintext credentials of a .env file into the vault
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment to store the slots for")))]
 pub struct Args {
     /// The dotenv file to import from
     #[arg(default_value = ".env", value_name = "FILE")]
     file: PathBuf,
-    /// Environment to store the slots for
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
     /// Import without asking (required when there is no terminal)
     #[arg(long, short = 'y')]
     yes: bool,
@@ -45,15 +48,14 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         .iter()
         .filter_map(|p| p.provider.mcp.as_ref().map(|m| m.name.as_str()))
         .collect();
-    ops::check_files(&ctx.cwd, &mcp_names)?;
-    let env = args.env.as_str();
+    let project = Project::find(&ctx.cwd)?;
+    ops::check_files(&ctx.cwd, project.as_ref(), &mcp_names)?;
+    let env = args.env.name.as_str();
 
-    let recorded = project::find_root(&ctx.cwd)?
-        .map(|root| project::load(&root))
-        .transpose()?;
     let replaces = |p: &ImportProvider| {
-        recorded.as_ref().is_some_and(|c| {
-            c.services
+        project.as_ref().is_some_and(|c| {
+            c.config
+                .services
                 .get(&p.provider.name)
                 .is_some_and(|e| e.has_env(env))
         })
@@ -98,77 +100,46 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         }
     }
 
-    // Verify every provider at once; a rejected or unverifiable one keeps its lines.
-    let mut accepted: Vec<&ImportProvider> = Vec::new();
-    let mut worst: Option<Kind> = (!plan.malformed.is_empty()).then_some(Kind::Usage);
-    let mut fail = |kind: Kind| {
-        worst = Some(match worst {
-            Some(w) if rank(w) >= rank(kind) => w,
-            _ => kind,
-        });
-    };
+    // Every provider is verified at once; a rejected or unverifiable one keeps its
+    // lines. Each accepted one is stored and recorded; `ops::add` also turns the
+    // project's own `.env` lines that equal the stored values into references.
     for p in &plan.providers {
         p.provider.api_base_override()?;
-        for warning in ops::stage_warnings(p.provider, env, &p.values) {
-            ui.warn(&warning);
-        }
     }
-    if args.no_verify {
-        ui.verbose("not verified (--no-verify)");
-        accepted.extend(&plan.providers);
-    } else {
-        let items: Vec<_> = plan
-            .providers
-            .iter()
-            .map(|p| (p.provider, &p.values))
-            .collect();
-        let verdicts = ui.spin("Verifying…", || ops::verify_many(&items))?;
-        for (p, verdict) in plan.providers.iter().zip(verdicts) {
-            let detail = verdict.detail.unwrap_or_default();
-            let name = &p.provider.display_name;
-            match verdict.health {
-                Health::Ok => accepted.push(p),
-                Health::Warn => {
-                    ui.warn(&detail);
-                    accepted.push(p);
-                }
-                Health::Invalid => {
-                    ui.error(
-                        &Error::failed(format!("{name} not imported: {detail}"))
-                            .with_hint("its lines are left as they are"),
-                    );
-                    fail(Kind::Failed);
-                }
-                Health::Unreachable => {
-                    ui.error(
-                        &Error::unavailable(format!("{name} not imported: {detail}")).with_hint(
-                            "its lines are left as they are; try again later, or pass --no-verify",
-                        ),
-                    );
-                    fail(Kind::Unavailable);
-                }
-            }
-        }
-    }
-
-    // Store and record each provider; `ops::add` also turns the project's own `.env`
-    // lines that equal the stored values into references.
+    let front = ImportFront {
+        ctx,
+        no_verify: args.no_verify,
+        worst: Cell::new((!plan.malformed.is_empty()).then_some(Kind::Usage)),
+    };
+    let target = AddTarget {
+        start: &ctx.cwd,
+        project: project.as_ref(),
+        vault: &*vault,
+        env,
+    };
+    let items = plan
+        .providers
+        .iter()
+        .map(|p| AddOptions {
+            provider: p.provider,
+            values: p.values.clone(),
+            // The file's optional and generated slots come along; the others are made.
+            with: p.values.iter().map(|(n, _)| n.clone()).collect(),
+            verify_with: Vec::new(),
+            replace_plain: false,
+        })
+        .collect();
     let mut imported = Vec::new();
     let mut root = None;
-    for p in accepted {
-        let with: Vec<String> = p.values.iter().map(|(n, _)| n.clone()).collect();
-        let mut values = p.values.clone();
-        let generated = ops::generated_values(&ctx.cwd, &*vault, p.provider, env, &with)?;
-        values.extend(generated.into_iter().filter(|(n, _)| !with.contains(n)));
-        match ops::add(&ctx.cwd, &*vault, p.provider, env, &values, false) {
-            Ok(outcome) => {
-                let stored: Vec<&str> = values.iter().map(|(n, _)| n.as_str()).collect();
+    for (p, added) in plan.providers.iter().zip(ops::add(&target, items, &front)?) {
+        match added {
+            Added::Stored(outcome) => {
                 ui.status(
                     "Imported",
                     &format!(
                         "{} ({}) into the {} vault",
                         p.provider.name,
-                        stored.join(", "),
+                        outcome.stored.join(", "),
                         vault.kind().as_str()
                     ),
                 );
@@ -178,9 +149,11 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
                 root = Some(outcome.root);
                 imported.push(p);
             }
-            Err(e) => {
+            Added::NotVerified => {}
+            Added::Failed(e) => {
+                let e = crate::cli::worded(e);
                 ui.error(&e);
-                fail(e.kind);
+                front.fail(e.kind);
             }
         }
     }
@@ -190,7 +163,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if let Some(root) = root {
         let project_env = root.join(stack::dotenv::FILE);
         if !same_file(&path, &project_env) {
-            let done: Vec<(&str, &ops::Values)> = imported
+            let done: Vec<(&str, &Values)> = imported
                 .iter()
                 .map(|p| (p.provider.name.as_str(), &p.values))
                 .collect();
@@ -208,7 +181,66 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             plan.unmatched.join(", ")
         ));
     }
-    Ok(worst.map_or(0, Kind::exit_code))
+    Ok(front.worst.get().map_or(0, Kind::exit_code))
+}
+
+/// How `stack import` talks to the user between the steps of the add sequence, and the
+/// worst failure so far, which decides the exit code.
+struct ImportFront<'a> {
+    ctx: &'a Context,
+    no_verify: bool,
+    worst: Cell<Option<Kind>>,
+}
+
+impl ImportFront<'_> {
+    fn fail(&self, kind: Kind) {
+        self.worst.set(Some(match self.worst.get() {
+            Some(w) if rank(w) >= rank(kind) => w,
+            _ => kind,
+        }));
+    }
+}
+
+impl ops::AddFrontEnd for ImportFront<'_> {
+    fn warn(&self, warning: &str) {
+        self.ctx.ui.warn(warning);
+    }
+
+    fn verify(&self, items: &[(&Provider, &Values)]) -> stack::Result<Option<Vec<Verdict>>> {
+        if self.no_verify {
+            self.ctx.ui.verbose("not verified (--no-verify)");
+            return Ok(None);
+        }
+        self.ctx
+            .ui
+            .spin("Verifying…", || ops::verify_many(items))
+            .map(Some)
+    }
+
+    fn verdict(&self, provider: &Provider, verdict: &Verdict) -> stack::Result<()> {
+        let detail = verdict.detail.clone().unwrap_or_default();
+        let name = &provider.display_name;
+        match verdict.health {
+            Health::Ok => {}
+            Health::Warn => self.ctx.ui.warn(&detail),
+            Health::Invalid => {
+                self.ctx.ui.error(
+                    &Error::failed(format!("{name} not imported: {detail}"))
+                        .with_hint("its lines are left as they are"),
+                );
+                self.fail(Kind::Failed);
+            }
+            Health::Unreachable => {
+                self.ctx.ui.error(
+                    &Error::unavailable(format!("{name} not imported: {detail}")).with_hint(
+                        "its lines are left as they are; try again later, or pass --no-verify",
+                    ),
+                );
+                self.fail(Kind::Unavailable);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Which failure decides the exit code when several providers fail differently: a
@@ -238,7 +270,7 @@ fn describe(
     let file = args.file.display();
     let mut lines = vec![format!(
         "Import plan for {file} (environment {}):",
-        args.env
+        args.env.name
     )];
     for p in &plan.providers {
         let slots: Vec<String> = p

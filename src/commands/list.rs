@@ -7,18 +7,20 @@ use crate::cli::Context;
 
 /// List this project's services and their slots
 #[derive(clap::Args)]
+#[command(mut_arg("env", |a| a.help("Environment whose slots to look for")))]
 pub struct Args {
     /// Print one JSON document
     #[arg(long)]
     json: bool,
-    /// Environment whose slots to look for
-    #[arg(long, env = "STACK_ENV", default_value = "dev", value_parser = super::env_name)]
-    env: String,
+    #[command(flatten)]
+    env: super::EnvArg,
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let (config, present) = stack::ops::list(&ctx.cwd, &*vault, &args.env)?;
+    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let present = stack::ops::list(&project, &*vault, &args.env.name)?;
+    let config = &project.config;
     if args.json {
         let services: Vec<_> = config
             .services
@@ -36,7 +38,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             .collect();
         ctx.ui.json(&json!({
             "project": config.stack.project,
-            "environment": args.env,
+            "environment": args.env.name,
             "vault": vault.kind().as_str(),
             "services": services,
         }));
@@ -45,7 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     ctx.ui.out(&format!(
         "{} (environment {}, {} vault)",
         escape(&config.stack.project),
-        args.env,
+        args.env.name,
         vault.kind().as_str()
     ));
     if config.services.is_empty() {

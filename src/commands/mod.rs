@@ -21,6 +21,27 @@ use stack::{Error, Secret};
 
 use crate::ui::Ui;
 
+/// `--env` and `STACK_ENV`, the environment a command works on, defined once. Each
+/// command words its help with `#[command(mut_arg("env", …))]`.
+#[derive(clap::Args)]
+pub struct EnvArg {
+    #[arg(id = "env", long = "env", env = "STACK_ENV", default_value = "dev",
+          value_name = "ENV", value_parser = env_name)]
+    pub name: String,
+}
+
+/// The names of `kinds` as a `--vault`-style value parser, from `VaultKind::as_str`.
+pub fn vault_names(kinds: &[stack::vault::VaultKind]) -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(kinds.iter().map(|k| k.as_str()))
+}
+
+/// A vault named on the command line, any of `VaultKind::ALL`.
+pub fn vault_kind() -> impl clap::builder::TypedValueParser<Value = stack::vault::VaultKind> {
+    use clap::builder::TypedValueParser;
+    vault_names(&stack::vault::VaultKind::ALL)
+        .try_map(|name| name.parse::<stack::vault::VaultKind>())
+}
+
 /// `--env` and `STACK_ENV`, the one check of an environment name. It becomes part of a
 /// vault path and is written into `.stack.toml`: it is kept simple, and a pasted key is
 /// refused (the usage error does not echo it: see `cli::redact_secrets`).

@@ -1,7 +1,8 @@
 //! `stack remove <service>`: take a service back out of the project and the vault.
 
 use stack::Error;
-use stack::project::{self, escape};
+use stack::ops::Project;
+use stack::project::escape;
 
 use crate::cli::Context;
 
@@ -24,9 +25,8 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if !args.keep_secrets {
         vault.check_writable()?;
     }
-    let root = project::require_root(&ctx.cwd)?;
-    let config = project::load(&root)?;
-    let Some(entry) = config.services.get(&args.service) else {
+    let project = Project::require(&ctx.cwd)?;
+    let Some(entry) = project.config.services.get(&args.service) else {
         return Err(stack::ops::no_such_service(&args.service));
     };
     if !args.yes {
@@ -54,13 +54,13 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         }
     }
     let catalog = stack::catalog::Catalog::load()?;
-    let outcome = stack::ops::remove(
-        &ctx.cwd,
-        &*vault,
-        &catalog,
-        &args.service,
-        args.keep_secrets,
-    )?;
+    let outcome = stack::ops::remove(&stack::ops::RemoveOptions {
+        project: &project,
+        vault: &*vault,
+        catalog: &catalog,
+        service: &args.service,
+        keep_secrets: args.keep_secrets,
+    })?;
     ui.status("Removed", &escape(&args.service));
     if outcome.deleted > 0 {
         ui.info(&format!(

@@ -1,8 +1,8 @@
 //! `stack vault status` and `stack vault copy --to <kind>`.
 
 use serde_json::json;
+use stack::ops::{self, Project};
 use stack::vault::{self, VaultKind};
-use stack::{Error, ops, project};
 
 use crate::cli::Context;
 
@@ -24,8 +24,8 @@ enum Command {
     /// Copy this project's slots to another vault and confirm them there
     Copy {
         /// The destination vault
-        #[arg(long, value_name = "VAULT", value_parser = ["keychain", "file", "bao", "env"])]
-        to: String,
+        #[arg(long, value_name = "VAULT", value_parser = super::vault_kind())]
+        to: VaultKind,
         /// Only this environment (default: every environment the services were added to)
         #[arg(long, value_parser = super::env_name)]
         env: Option<String>,
@@ -35,15 +35,14 @@ enum Command {
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     match args.command {
         Command::Status { json } => status(ctx, json),
-        Command::Copy { to, env } => copy(ctx, &to, env.as_deref()),
+        Command::Copy { to, env } => copy(ctx, to, env.as_deref()),
     }
 }
 
 fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let root = project::require_root(&ctx.cwd)?;
-    let config = project::load(&root)?;
-    let keys = ops::recorded_keys(&config, None);
+    let project = Project::require(&ctx.cwd)?;
+    let keys = project.recorded_keys(None);
     let plain: Vec<_> = keys.iter().map(|(_, k)| k.clone()).collect();
     let result = vault.get(&plain);
     let (reachable, error) = match &result {
@@ -67,7 +66,7 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
             "vault": vault.kind().as_str(),
             "location": vault.location(),
             "reachable": reachable,
-            "project": config.stack.project,
+            "project": project.id(),
             "slots": slots,
         });
         if let Some(e) = error {
@@ -98,11 +97,12 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
     })
 }
 
-fn copy(ctx: &Context, to: &str, env: Option<&str>) -> stack::Result<u8> {
+fn copy(ctx: &Context, to_kind: VaultKind, env: Option<&str>) -> stack::Result<u8> {
     let from = ctx.open_vault()?;
-    let to_kind: VaultKind = to.parse().map_err(Error::usage)?;
     let to = vault::open(to_kind, Box::new(ctx.ui.clone()))?;
-    let n = ops::copy(&ctx.cwd, &*from, &*to, env)?;
+    ops::copy_check(&*from, &*to)?;
+    let project = Project::require(&ctx.cwd)?;
+    let n = ops::copy(&project, &*from, &*to, env)?;
     ctx.ui.status(
         "Copied",
         &format!(
