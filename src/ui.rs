@@ -228,6 +228,10 @@ impl stack::vault::Ask for Ui {
         self.can_prompt()
     }
 
+    fn tell(&self, message: &str) {
+        self.warn(message);
+    }
+
     fn passphrase(&self, question: &str, confirm: bool) -> stack::Result<Option<Secret>> {
         if !self.can_prompt() {
             return Ok(None);

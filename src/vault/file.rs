@@ -323,6 +323,18 @@ impl FileVault {
             }
             None => {}
         }
+        // A committed recipients file can add a reader: whenever the number of recipients
+        // changes, the user hears who can read the vault now.
+        if all.len() > 1 && all.len() != current_stanzas {
+            let listed: Vec<String> = all[1..].iter().map(ToString::to_string).collect();
+            self.ask.tell(&format!(
+                "{} is now encrypted to {} recipients: you and {}, listed in {}",
+                self.path.display(),
+                all.len(),
+                listed.join(", "),
+                path.display()
+            ));
+        }
         Ok(all)
     }
 

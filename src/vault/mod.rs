@@ -109,6 +109,9 @@ pub trait Ask {
     fn can_ask(&self) -> bool;
     /// A passphrase, asked twice when `confirm` (a new vault); `None` without a terminal.
     fn passphrase(&self, question: &str, confirm: bool) -> Result<Option<Secret>>;
+    /// Tells the user what a vault did that they must know of (who can read it now); a
+    /// warning, shown even without a terminal.
+    fn tell(&self, message: &str);
 }
 
 /// The vault to use: `--vault` or `STACK_VAULT` (`flag`), else `vault = "…"` in the user's

@@ -23,6 +23,8 @@ impl Ask for NoAsk {
     fn passphrase(&self, _: &str, _: bool) -> stack::Result<Option<Secret>> {
         Ok(None)
     }
+
+    fn tell(&self, _: &str) {}
 }
 
 fn keychain() -> Box<dyn Vault> {

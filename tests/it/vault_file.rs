@@ -593,3 +593,32 @@ fn a_passphrase_typed_at_the_prompt_is_masked_in_the_commands_output() {
     );
     assert!(!rest.contains(PASSPHRASE), "{rest}");
 }
+
+#[test]
+fn a_recipient_added_by_the_recipients_file_is_announced_once() {
+    // A recipients file committed next to a vault kept in the repository adds a reader:
+    // the user is told who can read the vault when the number of recipients changes.
+    let (env, vault) = file_env();
+    let (_, identity_a) = keygen_named(&env, "a.txt");
+    let (key_b, _) = keygen_named(&env, "b.txt");
+    let env = env.env_var("STACK_AGE_IDENTITY", &identity_a);
+    run(&mut add(&env, "dev", API_KEY)).assert_code(0);
+
+    fs::write(recipients_file(&vault), format!("{}\n", public_key(&key_b))).unwrap();
+    let out = run(&mut add(&env, "prod", API_KEY_LIVE));
+    out.assert_code(0);
+    let stderr = out.stderr();
+    assert!(
+        stderr.contains("now encrypted to 2 recipients") && stderr.contains(&public_key(&key_b)),
+        "{out:?}"
+    );
+    assert!(
+        stderr.contains(&recipients_file(&vault).display().to_string()),
+        "{out:?}"
+    );
+
+    // The same readers again: nothing to announce.
+    let out = run(&mut add(&env, "staging", API_KEY));
+    out.assert_code(0);
+    assert!(!out.stderr().contains("now encrypted to"), "{out:?}");
+}
