@@ -787,9 +787,9 @@ fn wrapped_base64_of_a_key_inside_a_longer_blob_is_masked_at_any_width_and_colum
                 for line in out.split_terminator(newline) {
                     assert!(line.starts_with(indent), "{case}: {out}");
                 }
-                let joined = out.replace(&format!("{newline}{indent}"), "");
-                let joined = joined.strip_prefix(indent).expect(&case);
-                let joined = joined.strip_suffix(newline).expect(&case);
+                let body = out.strip_suffix(newline).expect(&case);
+                let body = body.strip_prefix(indent).expect(&case);
+                let joined = body.replace(&format!("{newline}{indent}"), "");
                 let first = (8 * before).div_ceil(6);
                 let last = 8 * (before + n) / 6;
                 let (head, rest) = joined.split_once("[masked:K]").expect(&case);
@@ -817,7 +817,10 @@ fn lines_that_are_not_one_wrapped_text_are_not_joined() {
     let (a, b) = enc.split_at(20);
     // Wrapped at 20 columns, the key's base64 is found across the break.
     let input = format!("{a}\n{b}\n");
-    assert_eq!(text(&mask(&m, input.as_bytes())), "[masked:K]\n[masked:K]\n");
+    assert_eq!(
+        text(&mask(&m, input.as_bytes())),
+        "[masked:K]\n[masked:K]\n"
+    );
     let input = format!("  {a}\r\n  {b}\r\n");
     assert_eq!(
         text(&mask(&m, input.as_bytes())),
@@ -847,7 +850,12 @@ fn a_wrapped_text_after_a_prefix_and_a_run_ended_by_a_shorter_line() {
             .chunks(width)
             .map(|l| std::str::from_utf8(l).unwrap())
             .collect();
-        let input = format!("token: {}\n{}\nnext {}\n", lines[0], lines[1..].join("\n"), "x");
+        let input = format!(
+            "token: {}\n{}\nnext {}\n",
+            lines[0],
+            lines[1..].join("\n"),
+            "x"
+        );
         let want = format!(
             "token: {}\nnext x\n",
             vec!["[masked:K]"; lines.len()].join("\n")
