@@ -447,8 +447,8 @@ impl MaskStream<'_> {
     /// Wrapped base64: a line that ends in a run of W base64 characters ([`MIN_WRAP`] to
     /// [`MAX_WRAP`]; the whole line after its indentation, or after a prefix such as
     /// `token: `), ended by `\n` or `\r\n`, ends in a wrap break when the next line is
-    /// the same indentation and then at most W base64 characters (a line as wide, or the
-    /// shorter last line, maybe padded with `=`) and nothing else. So a text wrapped at
+    /// the same indentation (any, after a prefix) and then at most W base64 characters (a
+    /// line as wide, or the shorter last line, maybe padded with `=`) and nothing else. So a text wrapped at
     /// any width, indented or not, is joined up line by line, each break checked against
     /// the two lines around it alone. The patterns are matched against `held` with those
     /// breaks and the indentation after them taken out (the joined view), and positions
@@ -563,6 +563,9 @@ struct Line {
     blank: bool,
     /// Whether its indentation is deeper than [`MAX_INDENT`]: it is not a wrapped line.
     deep: bool,
+    /// Whether it is all base64 so far after its indentation (else what it ends in is
+    /// wrapped text after a prefix such as `token: `).
+    pure: bool,
     /// The run of base64 characters it ends in so far (`None` past [`MAX_WRAP`]).
     run: Option<usize>,
 }
@@ -573,6 +576,7 @@ impl Line {
             indent: Vec::new(),
             blank: true,
             deep: false,
+            pure: true,
             run: Some(0),
         }
     }
@@ -584,11 +588,13 @@ impl Line {
                 self.indent.clear();
                 self.blank = true;
                 self.deep = false;
+                self.pure = true;
                 self.run = Some(0);
                 &written[nl + 1..]
             }
             None => written,
         };
+        let run = trailing_run(text);
         if self.blank {
             let ws = indentation(text);
             if self.indent.len() + ws > MAX_INDENT {
@@ -597,6 +603,9 @@ impl Line {
                 self.indent.extend_from_slice(&text[..ws]);
             }
             self.blank = ws == text.len();
+            self.pure = ws + run == text.len();
+        } else {
+            self.pure &= run == text.len();
         }
         self.run = run_after(self.run, text);
     }
@@ -621,13 +630,28 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
         breaks.push(Break { at, len, stripped });
     };
     // Whether the line held[from..end] (after `line` when `from` is 0) ends in a run of
-    // base64 as wide as a wrapped line: its width and indentation. Checked from the end,
-    // so a long line of other text is ruled out with a lookup or two.
-    let wrapped = |from: usize, end: usize| -> Option<(usize, Cow<'_, [u8]>)> {
+    // base64 as wide as a wrapped line: its width, and the indentation the next line must
+    // have (`None`, any, after a prefix such as `token: `). Checked from the end, so a
+    // long line of other text is ruled out with a lookup or two.
+    let wrapped = |from: usize, end: usize| -> Option<(usize, Option<Cow<'_, [u8]>>)> {
         let text = &held[from..end];
         let before = if from == 0 { line.run } else { Some(0) };
         let width = run_after(before, text).filter(|&w| w >= MIN_WRAP)?;
-        let ws = indentation(text);
+        let run = trailing_run(text);
+        let (blank, pure) = if from == 0 {
+            (line.blank, line.pure)
+        } else {
+            (true, true)
+        };
+        let ws = if blank { indentation(text) } else { 0 };
+        let pure = if blank {
+            ws + run == text.len()
+        } else {
+            pure && run == text.len()
+        };
+        if !pure {
+            return Some((width, None));
+        }
         let indent = match from {
             0 if line.deep => return None,
             0 if line.blank => {
@@ -640,7 +664,7 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
             _ if ws > MAX_INDENT => return None,
             _ => Cow::Borrowed(&text[..ws]),
         };
-        Some((width, indent))
+        Some((width, Some(indent)))
     };
     let mut from = 0;
     for nl in memchr::memchr_iter(b'\n', held) {
@@ -650,7 +674,7 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
             nl
         };
         if let Some((width, indent)) = wrapped(from, end)
-            && let Some(taken) = continues(&held[nl + 1..], &indent, width, at_end)
+            && let Some(taken) = continues(&held[nl + 1..], indent.as_deref(), width, at_end)
         {
             push(end, nl + 1 - end + taken);
         }
@@ -665,15 +689,25 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
 }
 
 /// Whether `next`, what follows a line break, goes on with a base64 text wrapped at
-/// `width` columns, each line after `indent`: the same indentation, then 1 to `width`
-/// base64 characters (the last line may be shorter, and padded), then the end of the line.
-/// Returns how much of `next` the break takes with it: the indentation, or what there is
-/// of it so far. Unless `at_end`, what may still become such a line counts.
-fn continues(next: &[u8], indent: &[u8], width: usize, at_end: bool) -> Option<usize> {
-    if next.len() <= indent.len() {
-        return (!at_end && indent.starts_with(next)).then_some(next.len());
-    }
-    let body = next.strip_prefix(indent)?;
+/// `width` columns, each line after `indent` (any, up to [`MAX_INDENT`], when `None`): the
+/// indentation, then 1 to `width` base64 characters (the last line may be shorter, and
+/// padded), then the end of the line. Returns how much of `next` the break takes with it:
+/// the indentation, or what there is of it so far. Unless `at_end`, what may still become
+/// such a line counts.
+fn continues(next: &[u8], indent: Option<&[u8]>, width: usize, at_end: bool) -> Option<usize> {
+    let taken = match indent {
+        Some(indent) if next.len() <= indent.len() => {
+            return (!at_end && indent.starts_with(next)).then_some(next.len());
+        }
+        Some(indent) if !next.starts_with(indent) => return None,
+        Some(indent) => indent.len(),
+        None => match indentation(next) {
+            ws if ws > MAX_INDENT => return None,
+            ws if ws == next.len() => return (!at_end).then_some(ws),
+            ws => ws,
+        },
+    };
+    let body = &next[taken..];
     let chars = body
         .iter()
         .take(width + 1)
@@ -688,8 +722,8 @@ fn continues(next: &[u8], indent: &[u8], width: usize, at_end: bool) -> Option<u
         return None;
     }
     match &body[chars + pad..] {
-        [] | [b'\n', ..] | [b'\r', b'\n', ..] => Some(indent.len()),
-        [b'\r'] if !at_end => Some(indent.len()),
+        [] | [b'\n', ..] | [b'\r', b'\n', ..] => Some(taken),
+        [b'\r'] if !at_end => Some(taken),
         _ => None,
     }
 }
@@ -697,14 +731,18 @@ fn continues(next: &[u8], indent: &[u8], width: usize, at_end: bool) -> Option<u
 /// The run of base64 characters a line ends in after `text` (with no newline), when it
 /// ended in a run of `line` before; `None` past [`MAX_WRAP`].
 fn run_after(line: Option<usize>, text: &[u8]) -> Option<usize> {
-    let run = text
-        .iter()
+    let run = trailing_run(text);
+    let n = if run == text.len() { line? + run } else { run };
+    (n <= MAX_WRAP).then_some(n)
+}
+
+/// The run of base64 characters `text` ends in, counted up to one past [`MAX_WRAP`].
+fn trailing_run(text: &[u8]) -> usize {
+    text.iter()
         .rev()
         .take(MAX_WRAP + 1)
         .take_while(|&&b| is_base64(b))
-        .count();
-    let n = if run == text.len() { line? + run } else { run };
-    (n <= MAX_WRAP).then_some(n)
+        .count()
 }
 
 /// Every byte string that stands for `value` in output: the value, its lines, and their

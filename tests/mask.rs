@@ -687,13 +687,14 @@ fn wrapped_base64_is_masked_the_same_however_it_is_cut_into_reads() {
             blob.extend_from_slice(key.as_bytes());
             blob.extend((0..rng.below(90)).map(|_| rng.next() as u8));
             let encoded = base64(&blob, rng.below(2) == 0, rng.below(2) == 0);
-            let width = [76, 64][rng.below(2)];
+            let width = [76, 64, 16 + rng.below(241)][rng.below(3)];
             let newline = ["\n", "\r\n"][rng.below(2)];
-            input.push_str(&wrap(&encoded, width, newline));
+            let indent = ["", "", "  ", "\t", "        "][rng.below(5)];
+            input.push_str(&wrap_indented(&encoded, width, newline, indent));
             input.push_str(["", "text ", "\n", "ok\r\n"][rng.below(4)]);
         }
         let whole = mask(&m, input.as_bytes());
-        let joined = text(&whole).replace(['\r', '\n'], "");
+        let joined = text(&whole).replace(['\r', '\n', ' ', '\t'], "");
         assert!(
             !joined.contains(&base64(LONG_KEY.as_bytes(), false, false)[4..40]),
             "case {case}: {}",
@@ -850,22 +851,21 @@ fn a_wrapped_text_after_a_prefix_and_a_run_ended_by_a_shorter_line() {
             .chunks(width)
             .map(|l| std::str::from_utf8(l).unwrap())
             .collect();
-        let input = format!(
-            "token: {}\n{}\nnext {}\n",
-            lines[0],
-            lines[1..].join("\n"),
-            "x"
-        );
-        let want = format!(
-            "token: {}\nnext x\n",
-            vec!["[masked:K]"; lines.len()].join("\n")
-        );
-        for cut in 0..=input.len() {
-            assert_eq!(
-                text(&mask_split(&m, input.as_bytes(), &[cut])),
-                want,
-                "width {width} cut at {cut}"
+        // After a prefix, the lines that follow may be indented or not.
+        for (prefix, indent) in [("token: ", ""), ("  token: ", ""), ("key: ", "    ")] {
+            let rest = lines[1..].join(&format!("\n{indent}"));
+            let input = format!("{prefix}{}\n{indent}{rest}\nnext x\n", lines[0]);
+            let want = format!(
+                "{prefix}{}\nnext x\n",
+                vec!["[masked:K]"; lines.len()].join(&format!("\n{indent}"))
             );
+            for cut in 0..=input.len() {
+                assert_eq!(
+                    text(&mask_split(&m, input.as_bytes(), &[cut])),
+                    want,
+                    "width {width} {prefix:?} cut at {cut}"
+                );
+            }
         }
     }
 }
