@@ -636,8 +636,15 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
     let wrapped = |from: usize, end: usize| -> Option<(usize, Option<Cow<'_, [u8]>>)> {
         let text = &held[from..end];
         let before = if from == 0 { line.run } else { Some(0) };
-        let width = run_after(before, text).filter(|&w| w >= MIN_WRAP)?;
         let run = trailing_run(text);
+        let width = if run == text.len() {
+            before? + run
+        } else {
+            run
+        };
+        if !(MIN_WRAP..=MAX_WRAP).contains(&width) {
+            return None;
+        }
         let (blank, pure) = if from == 0 {
             (line.blank, line.pure)
         } else {
@@ -667,16 +674,28 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
         Some((width, Some(indent)))
     };
     let mut from = 0;
+    // The width and indentation of the line at `from` when the break before it already
+    // looked at all of it, so it is not read again.
+    let mut known: Option<(usize, Cow<'_, [u8]>)> = None;
     for nl in memchr::memchr_iter(b'\n', held) {
         let end = if nl > from && held[nl - 1] == b'\r' {
             nl - 1
         } else {
             nl
         };
-        if let Some((width, indent)) = wrapped(from, end)
-            && let Some(taken) = continues(&held[nl + 1..], indent.as_deref(), width, at_end)
+        let this = match known.take() {
+            Some((width, indent)) => (width >= MIN_WRAP).then_some((width, Some(indent))),
+            None => wrapped(from, end),
+        };
+        if let Some((width, indent)) = this
+            && let Some((taken, next)) =
+                continues(&held[nl + 1..], indent.as_deref(), width, at_end)
         {
             push(end, nl + 1 - end + taken);
+            known = next.map(|width| {
+                let indent = indent.unwrap_or(Cow::Borrowed(&held[nl + 1..nl + 1 + taken]));
+                (width, indent)
+            });
         }
         from = nl + 1;
     }
@@ -691,19 +710,25 @@ fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) 
 /// Whether `next`, what follows a line break, goes on with a base64 text wrapped at
 /// `width` columns, each line after `indent` (any, up to [`MAX_INDENT`], when `None`): the
 /// indentation, then 1 to `width` base64 characters (the last line may be shorter, and
-/// padded), then the end of the line. Returns how much of `next` the break takes with it:
-/// the indentation, or what there is of it so far. Unless `at_end`, what may still become
-/// such a line counts.
-fn continues(next: &[u8], indent: Option<&[u8]>, width: usize, at_end: bool) -> Option<usize> {
+/// padded), then the end of the line. Returns how much of `next` the break takes with it
+/// (the indentation, or what there is of it so far) and, when the line is complete, how
+/// many base64 characters it has (0 when padded: it ends the text). Unless `at_end`, what
+/// may still become such a line counts.
+fn continues(
+    next: &[u8],
+    indent: Option<&[u8]>,
+    width: usize,
+    at_end: bool,
+) -> Option<(usize, Option<usize>)> {
     let taken = match indent {
         Some(indent) if next.len() <= indent.len() => {
-            return (!at_end && indent.starts_with(next)).then_some(next.len());
+            return (!at_end && indent.starts_with(next)).then_some((next.len(), None));
         }
         Some(indent) if !next.starts_with(indent) => return None,
         Some(indent) => indent.len(),
         None => match indentation(next) {
             ws if ws > MAX_INDENT => return None,
-            ws if ws == next.len() => return (!at_end).then_some(ws),
+            ws if ws == next.len() => return (!at_end).then_some((ws, None)),
             ws => ws,
         },
     };
@@ -722,8 +747,9 @@ fn continues(next: &[u8], indent: Option<&[u8]>, width: usize, at_end: bool) -> 
         return None;
     }
     match &body[chars + pad..] {
-        [] | [b'\n', ..] | [b'\r', b'\n', ..] => Some(taken),
-        [b'\r'] if !at_end => Some(taken),
+        [b'\n', ..] | [b'\r', b'\n', ..] => Some((taken, Some(if pad > 0 { 0 } else { chars }))),
+        [] | [b'\r'] if !at_end => Some((taken, None)),
+        [] => Some((taken, None)),
         _ => None,
     }
 }
@@ -959,6 +985,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The breaks `find_breaks` takes out of `held`, as (position, length).
+    fn breaks_in(held: &[u8], line: &Line, at_end: bool) -> Vec<(usize, usize)> {
+        let mut breaks = Vec::new();
+        find_breaks(held, line, at_end, &mut breaks);
+        breaks.iter().map(|b| (b.at, b.len)).collect()
+    }
+
+    #[test]
+    fn a_break_joins_lines_of_one_width_and_indentation() {
+        let a = "A".repeat(20);
+        let start = Line::new();
+        // Same width, then a shorter padded last line; the indentation goes with the break.
+        let held = format!("  {a}\n  {a}\r\n  AAAA==\nnext\n");
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), [(22, 3), (45, 4)]);
+        // Not: a longer next line, another indentation, other text, a line too short.
+        for held in [
+            format!("{a}\n{a}A\n"),
+            format!("  {a}\n   {a}\n"),
+            format!("  {a}\n{a}\n"),
+            format!("{a}\n{} x\n", &a[..10]),
+            format!("{}\n{}\n", &a[..15], &a[..15]),
+            format!("{a}==\n{a}\n"),
+        ] {
+            assert_eq!(breaks_in(held.as_bytes(), &start, true), [], "{held:?}");
+        }
+        // After a prefix the next line's indentation is free, and fixes the one after.
+        let held = format!("key: {a}\n    {a}\n    AA\n");
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), [(25, 5), (50, 5)]);
+        // A next line not complete yet counts while it can still be one, the break
+        // taking what there is of its indentation.
+        let held = format!("  {a}\n ");
+        assert_eq!(breaks_in(held.as_bytes(), &start, false), [(22, 2)]);
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), []);
+        let held = format!("{a}\r");
+        assert_eq!(breaks_in(held.as_bytes(), &start, false), [(20, 1)]);
+        // A line begun before `held`: its run and indentation count.
+        let mut line = Line::new();
+        line.advance(b"x\n\t");
+        line.advance(&a.as_bytes()[..5]);
+        let held = format!("{}\n\t{a}\n", &a[5..]);
+        assert_eq!(breaks_in(held.as_bytes(), &line, true), [(15, 2)]);
+        assert_eq!(breaks_in(held.as_bytes(), &Line::new(), true), []);
     }
 
     #[test]
