@@ -353,8 +353,9 @@ struct Occurrence {
 }
 
 /// A line break inside wrapped base64: `at` is where it starts in the held bytes, `len`
-/// is 1 (`\n`) or 2 (`\r\n`), and `stripped` counts the break bytes taken out up to and
-/// including this one, to map a position in the joined view back to the held bytes.
+/// counts the `\n` or `\r\n` and the next line's indentation (taken out with it, and
+/// written back with it), and `stripped` counts the bytes taken out up to and including
+/// this break, to map a position in the joined view back to the held bytes.
 #[derive(Clone, Copy)]
 struct Break {
     at: usize,
