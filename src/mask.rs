@@ -11,14 +11,15 @@
 //! - base64, standard and URL-safe alphabets, with and without padding, and the part of
 //!   the encoding that depends only on the value when it sits inside a longer base64 text
 //!   at any of the three byte alignments, also when the encoded text is wrapped into lines
-//!   of 76 (GNU `base64`, MIME) or 64 (`base64 -w 64`, `openssl base64`, PEM) characters
-//!   with `\n` or `\r\n`;
+//!   of one width (16 to 256 characters: 76 for GNU `base64` and MIME, 64 for PEM and
+//!   `openssl base64`, any other for `base64 -w N`), with `\n` or `\r\n`, each line
+//!   maybe indented the same (a YAML block, an indented PEM body);
 //! - URL-encoding as the common encoders do it (RFC 3986, `encodeURIComponent`,
 //!   `encodeURI`, form encoding, Python's `quote`, PHP's `urlencode`), with upper- and
 //!   lower-case hex and `%20` or `+` for a space.
 //!
 //! Wrapped base64 is found by matching the same patterns against a view of the output with
-//! those line breaks taken out (see [`MaskStream::scan`]), so no pattern is added per wrap
+//! those line breaks (and the indentation after them) taken out (see [`MaskStream::scan`]), so no pattern is added per wrap
 //! position: an occurrence that spans a break is written as one marker on each of its
 //! lines, with the break kept, so the output has the lines the input had.
 //!
@@ -29,6 +30,7 @@
 //! written as soon as it arrives.
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use zeroize::{Zeroize, Zeroizing};
@@ -167,7 +169,7 @@ impl Masker {
             held: Zeroizing::new(Vec::new()),
             joined: Zeroizing::new(Vec::new()),
             breaks: Vec::new(),
-            line: Some(0),
+            line: Line::new(),
             out: Vec::new(),
             found: Vec::new(),
         }
@@ -351,8 +353,9 @@ struct Occurrence {
 }
 
 /// A line break inside wrapped base64: `at` is where it starts in the held bytes, `len`
-/// is 1 (`\n`) or 2 (`\r\n`), and `stripped` counts the break bytes taken out up to and
-/// including this one, to map a position in the joined view back to the held bytes.
+/// counts the `\n` or `\r\n` and the next line's indentation (taken out with it, and
+/// written back with it), and `stripped` counts the bytes taken out up to and including
+/// this break, to map a position in the joined view back to the held bytes.
 #[derive(Clone, Copy)]
 struct Break {
     at: usize,
@@ -360,12 +363,16 @@ struct Break {
     stripped: usize,
 }
 
-/// The widths base64 is commonly wrapped at: 76 (GNU `base64`, MIME) and 64 (PEM,
-/// `openssl base64`, `base64 -w 64`).
-const WRAP_WIDTHS: [usize; 2] = [76, 64];
+/// The narrowest and the widest lines base64 is taken to be wrapped at: `base64 -w N` and
+/// the like take any width, 76 (GNU `base64`, MIME) and 64 (PEM, `openssl base64`) being
+/// the common ones. A run of base64 shorter than 16 characters is ordinary text far more
+/// often than a wrapped line.
+const MIN_WRAP: usize = 16;
+const MAX_WRAP: usize = 256;
 
-/// The longest line [`MaskStream::line`] keeps counting.
-const MAX_WRAP: usize = 76;
+/// The deepest indentation wrapped lines may have (a base64 block in YAML, a manifest, an
+/// indented PEM body).
+const MAX_INDENT: usize = 64;
 
 /// Characters of both base64 alphabets (`=` padding ends a run: it only comes last).
 const BASE64_CHAR: [bool; 256] = {
@@ -394,10 +401,9 @@ pub struct MaskStream<'a> {
     joined: Zeroizing<Vec<u8>>,
     /// The wrap breaks in `held`.
     breaks: Vec<Break>,
-    /// How long a run of base64 characters the line being written ends in so far (`None`
-    /// once it is longer than any wrap width): whether a break in `held` ends a wrapped
-    /// line can depend on what was already written.
-    line: Option<usize>,
+    /// What is known of the line being written, as far as it was written: whether a
+    /// break in `held` ends a wrapped line can depend on it.
+    line: Line,
     /// Output being assembled, written with one call per chunk.
     out: Vec<u8>,
     /// Occurrences found in `held`, kept to reuse the allocation.
@@ -417,7 +423,7 @@ impl MaskStream<'_> {
         let done =
             self.masker
                 .mask_into(&self.held, hold, &self.found, &self.breaks, &mut self.out);
-        self.line = line_after(self.line, &self.held[..done]);
+        self.line.advance(&self.held[..done]);
         self.held.drain(..done);
         self.write_out(out)
     }
@@ -432,25 +438,30 @@ impl MaskStream<'_> {
         self.masker
             .mask_into(&self.held, len, &self.found, &self.breaks, &mut self.out);
         self.held.clear();
-        self.line = Some(0);
+        self.line = Line::new();
         self.write_out(out)
     }
 
     /// Finds the occurrences in `held` and returns where its held-back tail starts
     /// (`held.len()` at the end of the stream, when nothing more can come).
     ///
-    /// Wrapped base64: a line that ends in a run of exactly 64 or 76 base64 characters
-    /// (the whole line, or after a prefix such as `token: `), ended by `\n` or `\r\n` and
-    /// followed by another base64 character, ends in a wrap break. The patterns are
-    /// matched against `held` with those breaks taken out (the joined view), and positions
+    /// Wrapped base64: a line that ends in a run of W base64 characters ([`MIN_WRAP`] to
+    /// [`MAX_WRAP`]; the whole line after its indentation, or after a prefix such as
+    /// `token: `), ended by `\n` or `\r\n`, ends in a wrap break when the next line is
+    /// the same indentation (any, after a prefix) and then at most W base64 characters (a
+    /// line as wide, or the shorter last line, maybe padded with `=`) and nothing else. So a text wrapped at
+    /// any width, indented or not, is joined up line by line, each break checked against
+    /// the two lines around it alone. The patterns are matched against `held` with those
+    /// breaks and the indentation after them taken out (the joined view), and positions
     /// are mapped back; so a value's base64 is found whichever columns the wrapping cut
     /// it at, with the patterns the unwrapped text needs and no more. A break at the very
-    /// end of `held` is taken out too while what follows it is unknown, so the line before
-    /// it is held back if it could start an occurrence. Output without such lines (nearly
-    /// all output that is not wrapped base64) is matched as it is, with nothing copied.
+    /// end of `held`, or before a next line not yet complete that can still be one, is
+    /// taken out too while what follows is unknown, so the line before it is held back if
+    /// it could start an occurrence. Output without such lines (nearly all output that is
+    /// not wrapped base64) is matched as it is, with nothing copied.
     fn scan(&mut self, at_end: bool) -> usize {
         let masker = self.masker;
-        find_breaks(&self.held, self.line, at_end, &mut self.breaks);
+        find_breaks(&self.held, &self.line, at_end, &mut self.breaks);
         self.found.clear();
         let Some(matcher) = &masker.matcher else {
             return self.held.len();
@@ -544,73 +555,228 @@ impl MaskStream<'_> {
     }
 }
 
-/// Fills `breaks` with the wrap breaks in `held` (see [`MaskStream::scan`]); `line` is the
-/// base64 run the line had before `held` started. Unless `at_end`, a break that ends
-/// `held` (or a `\r` that may start one) counts, since a base64 character may follow.
-fn find_breaks(held: &[u8], mut line: Option<usize>, at_end: bool, breaks: &mut Vec<Break>) {
+/// What is known of the line being written (see [`MaskStream::line`]).
+#[derive(Clone)]
+struct Line {
+    /// Its leading spaces and tabs so far.
+    indent: Vec<u8>,
+    /// Whether it is all spaces and tabs so far, so its indentation may go on.
+    blank: bool,
+    /// Whether its indentation is deeper than [`MAX_INDENT`]: it is not a wrapped line.
+    deep: bool,
+    /// Whether it is all base64 so far after its indentation (else what it ends in is
+    /// wrapped text after a prefix such as `token: `).
+    pure: bool,
+    /// The run of base64 characters it ends in so far (`None` past [`MAX_WRAP`]).
+    run: Option<usize>,
+}
+
+impl Line {
+    fn new() -> Line {
+        Line {
+            indent: Vec::new(),
+            blank: true,
+            deep: false,
+            pure: true,
+            run: Some(0),
+        }
+    }
+
+    /// After `written` was written.
+    fn advance(&mut self, written: &[u8]) {
+        let text = match memchr::memrchr(b'\n', written) {
+            Some(nl) => {
+                self.indent.clear();
+                self.blank = true;
+                self.deep = false;
+                self.pure = true;
+                self.run = Some(0);
+                &written[nl + 1..]
+            }
+            None => written,
+        };
+        let run = trailing_run(text);
+        if self.blank {
+            let ws = indentation(text);
+            if self.indent.len() + ws > MAX_INDENT {
+                self.deep = true;
+            } else {
+                self.indent.extend_from_slice(&text[..ws]);
+            }
+            self.blank = ws == text.len();
+            self.pure = ws + run == text.len();
+        } else {
+            self.pure &= run == text.len();
+        }
+        self.run = run_after(self.run, text);
+    }
+}
+
+/// How many spaces and tabs `text` starts with.
+fn indentation(text: &[u8]) -> usize {
+    text.iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count()
+}
+
+/// Fills `breaks` with the wrap breaks in `held` (see [`MaskStream::scan`]); `line` is
+/// what was written of the line `held` starts in. Unless `at_end`, a break whose next line
+/// is not complete yet (or a `\r` that may start a break) counts if what there is of the
+/// next line could still continue the wrapped text.
+fn find_breaks(held: &[u8], line: &Line, at_end: bool, breaks: &mut Vec<Break>) {
     breaks.clear();
     let mut stripped = 0;
     let mut push = |at: usize, len: usize| {
         stripped += len;
         breaks.push(Break { at, len, stripped });
     };
-    // Whether a line ending in `text`, after a run of `line` base64 characters, ends in a
-    // run of exactly a wrap width: checked from the character before the run, so a long line
-    // of other text is ruled out with a lookup or two.
-    let wrapped = |line: Option<usize>, text: &[u8]| {
-        let all = |t: &[u8]| t.iter().all(|&b| is_base64(b));
-        WRAP_WIDTHS
-            .iter()
-            .any(|&w| match text.len().checked_sub(w) {
-                Some(0) => line == Some(0) && all(text),
-                Some(extra) => !is_base64(text[extra - 1]) && all(&text[extra..]),
-                None => line == Some(w - text.len()) && all(text),
-            })
+    // Whether the line held[from..end] (after `line` when `from` is 0) ends in a run of
+    // base64 as wide as a wrapped line: its width, and the indentation the next line must
+    // have (`None`, any, after a prefix such as `token: `). Checked from the end, so a
+    // long line of other text is ruled out with a lookup or two.
+    let wrapped = |from: usize, end: usize| -> Option<(usize, Option<Cow<'_, [u8]>>)> {
+        let text = &held[from..end];
+        let before = if from == 0 { line.run } else { Some(0) };
+        let run = trailing_run(text);
+        let width = if run == text.len() {
+            before? + run
+        } else {
+            run
+        };
+        if !(MIN_WRAP..=MAX_WRAP).contains(&width) {
+            return None;
+        }
+        let (blank, pure) = if from == 0 {
+            (line.blank, line.pure)
+        } else {
+            (true, true)
+        };
+        let ws = if blank { indentation(text) } else { 0 };
+        let pure = if blank {
+            ws + run == text.len()
+        } else {
+            pure && run == text.len()
+        };
+        if !pure {
+            return Some((width, None));
+        }
+        let indent = match from {
+            0 if line.deep => return None,
+            0 if line.blank => {
+                if line.indent.len() + ws > MAX_INDENT {
+                    return None;
+                }
+                Cow::Owned([line.indent.as_slice(), &text[..ws]].concat())
+            }
+            0 => Cow::Borrowed(line.indent.as_slice()),
+            _ if ws > MAX_INDENT => return None,
+            _ => Cow::Borrowed(&text[..ws]),
+        };
+        Some((width, Some(indent)))
     };
     let mut from = 0;
+    // The width and indentation of the line at `from` when the break before it already
+    // looked at all of it, so it is not read again.
+    let mut known: Option<(usize, Cow<'_, [u8]>)> = None;
     for nl in memchr::memchr_iter(b'\n', held) {
         let end = if nl > from && held[nl - 1] == b'\r' {
             nl - 1
         } else {
             nl
         };
-        if wrapped(line, &held[from..end]) {
-            match held.get(nl + 1) {
-                Some(&b) if is_base64(b) => push(end, nl + 1 - end),
-                None if !at_end => push(end, nl + 1 - end),
-                _ => {}
-            }
+        let this = match known.take() {
+            Some((width, indent)) => (width >= MIN_WRAP).then_some((width, Some(indent))),
+            None => wrapped(from, end),
+        };
+        if let Some((width, indent)) = this
+            && let Some((taken, next)) =
+                continues(&held[nl + 1..], indent.as_deref(), width, at_end)
+        {
+            push(end, nl + 1 - end + taken);
+            known = next.map(|width| {
+                let indent = indent.unwrap_or(Cow::Borrowed(&held[nl + 1..nl + 1 + taken]));
+                (width, indent)
+            });
         }
-        line = Some(0);
         from = nl + 1;
     }
     if !at_end
         && let [.., b'\r'] = &held[from..]
-        && wrapped(line, &held[from..held.len() - 1])
+        && wrapped(from, held.len() - 1).is_some()
     {
         push(held.len() - 1, 1);
     }
 }
 
-/// The base64 run of the line being written after `written` (see [`MaskStream::line`]).
-fn line_after(line: Option<usize>, written: &[u8]) -> Option<usize> {
-    match memchr::memrchr(b'\n', written) {
-        Some(nl) => run_after(Some(0), &written[nl + 1..]),
-        None => run_after(line, written),
+/// Whether `next`, what follows a line break, goes on with a base64 text wrapped at
+/// `width` columns, each line after `indent` (any, up to [`MAX_INDENT`], when `None`): the
+/// indentation, then 1 to `width` base64 characters (the last line may be shorter, and
+/// padded), then the end of the line. Returns how much of `next` the break takes with it
+/// (the indentation, or what there is of it so far) and, when the line is complete, how
+/// many base64 characters it has (0 when padded: it ends the text). Unless `at_end`, what
+/// may still become such a line counts.
+fn continues(
+    next: &[u8],
+    indent: Option<&[u8]>,
+    width: usize,
+    at_end: bool,
+) -> Option<(usize, Option<usize>)> {
+    let taken = match indent {
+        Some(indent) if next.len() <= indent.len() => {
+            return (!at_end && same_start(indent, next)).then_some((next.len(), None));
+        }
+        Some(indent) if !same_start(next, indent) => return None,
+        Some(indent) => indent.len(),
+        None => match indentation(next) {
+            ws if ws > MAX_INDENT => return None,
+            ws if ws == next.len() => return (!at_end).then_some((ws, None)),
+            ws => ws,
+        },
+    };
+    let body = &next[taken..];
+    let chars = body
+        .iter()
+        .take(width + 1)
+        .take_while(|&&b| is_base64(b))
+        .count();
+    let pad = body[chars..]
+        .iter()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
+    if chars == 0 || chars + pad > width {
+        return None;
+    }
+    match &body[chars + pad..] {
+        [b'\n', ..] | [b'\r', b'\n', ..] => Some((taken, Some(if pad > 0 { 0 } else { chars }))),
+        [] | [b'\r'] if !at_end => Some((taken, None)),
+        [] => Some((taken, None)),
+        _ => None,
     }
 }
 
 /// The run of base64 characters a line ends in after `text` (with no newline), when it
 /// ended in a run of `line` before; `None` past [`MAX_WRAP`].
 fn run_after(line: Option<usize>, text: &[u8]) -> Option<usize> {
-    let run = text
-        .iter()
+    let run = trailing_run(text);
+    let n = if run == text.len() { line? + run } else { run };
+    (n <= MAX_WRAP).then_some(n)
+}
+
+/// Whether `text` starts with `prefix`, an indentation: compared byte by byte, since
+/// calling `memcmp` for every line (nearly always for an empty prefix) costs a sixth of the
+/// masking throughput on wrapped base64.
+fn same_start(text: &[u8], prefix: &[u8]) -> bool {
+    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+/// The run of base64 characters `text` ends in, counted up to one past [`MAX_WRAP`].
+fn trailing_run(text: &[u8]) -> usize {
+    text.iter()
         .rev()
         .take(MAX_WRAP + 1)
         .take_while(|&&b| is_base64(b))
-        .count();
-    let n = if run == text.len() { line? + run } else { run };
-    (n <= MAX_WRAP).then_some(n)
+        .count()
 }
 
 /// Every byte string that stands for `value` in output: the value, its lines, and their
@@ -796,6 +962,83 @@ mod tests {
         assert_eq!(&*percent_encode(v, b"-._~", false, true), b"a%20b%2Fc%2B");
         assert_eq!(&*percent_encode(v, b"-._~", true, false), b"a+b%2fc%2b");
         assert_eq!(&*percent_encode(v, b"-._~/", false, true), b"a%20b/c%2B");
+    }
+
+    #[test]
+    fn base64_wrapped_at_any_width_and_indented_is_masked_however_it_is_read() {
+        let key = "FAKE_wrapped_key_0123456789abcdefghijklmnopqrstuvwxyz_FAKE";
+        let secret = Secret::new(key);
+        let m = Masker::new(&[("K", &secret)]);
+        let encoded = base64(key.as_bytes(), STANDARD, true);
+        for (width, indent, newline) in [
+            (60, "", "\n"),
+            (24, "  ", "\n"),
+            (32, "\t", "\r\n"),
+            (16, "    ", "\r\n"),
+        ] {
+            let input: Vec<u8> = encoded
+                .chunks(width)
+                .flat_map(|line| [indent.as_bytes(), line, newline.as_bytes()].concat())
+                .collect();
+            let lines = encoded.len().div_ceil(width);
+            let want = format!("{indent}[masked:K]{newline}").repeat(lines);
+            for cut in 0..=input.len() {
+                let mut out = Vec::new();
+                let mut stream = m.stream();
+                stream.feed(&input[..cut], &mut out).unwrap();
+                stream.feed(&input[cut..], &mut out).unwrap();
+                stream.finish(&mut out).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    want,
+                    "width {width} {indent:?} cut at {cut}"
+                );
+            }
+        }
+    }
+
+    /// The breaks `find_breaks` takes out of `held`, as (position, length).
+    fn breaks_in(held: &[u8], line: &Line, at_end: bool) -> Vec<(usize, usize)> {
+        let mut breaks = Vec::new();
+        find_breaks(held, line, at_end, &mut breaks);
+        breaks.iter().map(|b| (b.at, b.len)).collect()
+    }
+
+    #[test]
+    fn a_break_joins_lines_of_one_width_and_indentation() {
+        let a = "A".repeat(20);
+        let start = Line::new();
+        // Same width, then a shorter padded last line; the indentation goes with the break.
+        let held = format!("  {a}\n  {a}\r\n  AAAA==\nnext\n");
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), [(22, 3), (45, 4)]);
+        // Not: a longer next line, another indentation, other text, a line too short.
+        for held in [
+            format!("{a}\n{a}A\n"),
+            format!("  {a}\n   {a}\n"),
+            format!("  {a}\n{a}\n"),
+            format!("{a}\n{} x\n", &a[..10]),
+            format!("{}\n{}\n", &a[..15], &a[..15]),
+            format!("{a}==\n{a}\n"),
+        ] {
+            assert_eq!(breaks_in(held.as_bytes(), &start, true), [], "{held:?}");
+        }
+        // After a prefix the next line's indentation is free, and fixes the one after.
+        let held = format!("key: {a}\n    {a}\n    AA\n");
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), [(25, 5), (50, 5)]);
+        // A next line not complete yet counts while it can still be one, the break
+        // taking what there is of its indentation.
+        let held = format!("  {a}\n ");
+        assert_eq!(breaks_in(held.as_bytes(), &start, false), [(22, 2)]);
+        assert_eq!(breaks_in(held.as_bytes(), &start, true), []);
+        let held = format!("{a}\r");
+        assert_eq!(breaks_in(held.as_bytes(), &start, false), [(20, 1)]);
+        // A line begun before `held`: its run and indentation count.
+        let mut line = Line::new();
+        line.advance(b"x\n\t");
+        line.advance(&a.as_bytes()[..5]);
+        let held = format!("{}\n\t{a}\n", &a[5..]);
+        assert_eq!(breaks_in(held.as_bytes(), &line, true), [(15, 2)]);
+        assert_eq!(breaks_in(held.as_bytes(), &Line::new(), true), []);
     }
 
     #[test]

@@ -133,6 +133,59 @@ fn a_long_key_through_gnu_base64_wrapped_at_76_or_64_columns_is_masked() {
     }
 }
 
+/// An OpenAI project key as long as real ones (162 characters).
+const OPENAI_KEY: &str = "sk-proj-FAKE_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-FAKE_0123456789abcdefgh";
+
+#[test]
+fn a_key_through_base64_at_any_width_or_indented_is_masked() {
+    assert_eq!(OPENAI_KEY.len(), 162);
+    let env = TestEnv::new();
+    env.write(
+        ".stack.toml",
+        "[stack]\nversion = 1\nproject = \"wrap-2\"\n\n[services.openai]\n\
+         provider = \"openai\"\nsecrets = [\"OPENAI_API_KEY\"]\nenvironments = [\"dev\"]\n",
+    );
+    for (script, newline, indent) in [
+        (r#"printf %s "$OPENAI_API_KEY" | base64 -w 60"#, "\n", ""),
+        (r#"printf %s "$OPENAI_API_KEY" | base64 -w 72"#, "\n", ""),
+        (r#"printf %s "$OPENAI_API_KEY" | base64 -w 80"#, "\n", ""),
+        (
+            r#"printf %s "$OPENAI_API_KEY" | base64 | sed 's/^/  /'"#,
+            "\n",
+            "  ",
+        ),
+        (
+            r#"printf 'key=%s' "$OPENAI_API_KEY" | base64 -w 64 | sed 's/^/\t/; s/$/\r/'"#,
+            "\r\n",
+            "\t",
+        ),
+    ] {
+        let out = run(exec_sh(&env, &["--mask"], script)
+            .env("STACK_VAULT", "env")
+            .env("OPENAI_API_KEY", OPENAI_KEY));
+        out.assert_code(0);
+        let stdout = out.stdout();
+        assert!(stdout.matches(newline).count() >= 3, "{script}: {stdout:?}");
+        // Each line holding part of the key is a marker after its indentation; what is
+        // left, joined up, is too short to hold any of the key.
+        let rest = stdout
+            .replace(newline, "")
+            .replace(indent, "")
+            .replace("[masked:OPENAI_API_KEY]", "");
+        assert!(
+            rest.len() <= "a2V5PX".len() + "A==".len(),
+            "{script}: {stdout:?}"
+        );
+        for line in stdout.split_terminator(newline) {
+            assert!(line.starts_with(indent), "{script}: {stdout:?}");
+            assert!(
+                line.contains("[masked:OPENAI_API_KEY]"),
+                "{script}: {stdout:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn no_mask_prints_the_secret_as_the_user_asked() {
     let env = project_with_workos();

@@ -687,13 +687,14 @@ fn wrapped_base64_is_masked_the_same_however_it_is_cut_into_reads() {
             blob.extend_from_slice(key.as_bytes());
             blob.extend((0..rng.below(90)).map(|_| rng.next() as u8));
             let encoded = base64(&blob, rng.below(2) == 0, rng.below(2) == 0);
-            let width = [76, 64][rng.below(2)];
+            let width = [76, 64, 16 + rng.below(241)][rng.below(3)];
             let newline = ["\n", "\r\n"][rng.below(2)];
-            input.push_str(&wrap(&encoded, width, newline));
+            let indent = ["", "", "  ", "\t", "        "][rng.below(5)];
+            input.push_str(&wrap_indented(&encoded, width, newline, indent));
             input.push_str(["", "text ", "\n", "ok\r\n"][rng.below(4)]);
         }
         let whole = mask(&m, input.as_bytes());
-        let joined = text(&whole).replace(['\r', '\n'], "");
+        let joined = text(&whole).replace(['\r', '\n', ' ', '\t'], "");
         assert!(
             !joined.contains(&base64(LONG_KEY.as_bytes(), false, false)[4..40]),
             "case {case}: {}",
@@ -713,5 +714,158 @@ fn wrapped_base64_is_masked_the_same_however_it_is_cut_into_reads() {
             text(&whole),
             "seed {seed:#x} case {case}, cuts {cuts:?}"
         );
+    }
+}
+
+/// `encoded` cut into lines of `width` characters, each after `indent` and ended by
+/// `newline`, as a YAML block or an indented PEM body holds it.
+fn wrap_indented(encoded: &str, width: usize, newline: &str, indent: &str) -> String {
+    encoded
+        .as_bytes()
+        .chunks(width)
+        .map(|line| format!("{indent}{}{newline}", text(line)))
+        .collect()
+}
+
+/// Widths `base64 -w N` is commonly given, and the ends of the range lines are joined at.
+const OTHER_WIDTHS: [usize; 8] = [16, 40, 60, 64, 72, 76, 80, 128];
+
+#[test]
+fn base64_wrapped_at_any_width_and_indented_is_masked_line_by_line() {
+    let m = masker(&[("K", LONG_KEY)]);
+    for url_safe in [false, true] {
+        for width in OTHER_WIDTHS {
+            for newline in ["\n", "\r\n"] {
+                for indent in ["", "  ", "\t", "      "] {
+                    let encoded = base64(LONG_KEY.as_bytes(), url_safe, true);
+                    let input = wrap_indented(&encoded, width, newline, indent);
+                    let lines = input.matches(newline).count();
+                    assert!(lines >= 2, "{input}");
+                    let want = format!("{indent}[masked:K]{newline}").repeat(lines);
+                    let case = format!("url_safe {url_safe} width {width} {newline:?} {indent:?}");
+                    assert_eq!(text(&mask(&m, input.as_bytes())), want, "{case}");
+                    for cut in 0..=input.len() {
+                        assert_eq!(
+                            text(&mask_split(&m, input.as_bytes(), &[cut])),
+                            want,
+                            "{case} cut at {cut}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn wrapped_base64_of_a_key_inside_a_longer_blob_is_masked_at_any_width_and_column() {
+    let n = LONG_KEY.len();
+    let m = masker(&[("K", LONG_KEY)]);
+    for (width, newline, indent) in [
+        (60, "\n", ""),
+        (72, "\r\n", ""),
+        (80, "\n", ""),
+        (76, "\n", "  "),
+        (64, "\r\n", "\t"),
+        (20, "\n", "    "),
+    ] {
+        for url_safe in [false, true] {
+            for before in 0..(width * 3 / 4 + 3) {
+                let mut blob: Vec<u8> = (0..before).map(|i| 0xc0 | (i % 64) as u8).collect();
+                blob.extend_from_slice(LONG_KEY.as_bytes());
+                blob.extend((0..5).map(|i| 0x80 | i as u8));
+                let encoded = base64(&blob, url_safe, true);
+                let input = wrap_indented(&encoded, width, newline, indent);
+                let case = format!(
+                    "url_safe {url_safe} width {width} {newline:?} {indent:?} before {before}"
+                );
+                let out = text(&mask(&m, input.as_bytes()));
+                assert_eq!(
+                    out.matches(newline).count(),
+                    input.matches(newline).count(),
+                    "{case}: the lines are kept\n{out}"
+                );
+                for line in out.split_terminator(newline) {
+                    assert!(line.starts_with(indent), "{case}: {out}");
+                }
+                let body = out.strip_suffix(newline).expect(&case);
+                let body = body.strip_prefix(indent).expect(&case);
+                let joined = body.replace(&format!("{newline}{indent}"), "");
+                let first = (8 * before).div_ceil(6);
+                let last = 8 * (before + n) / 6;
+                let (head, rest) = joined.split_once("[masked:K]").expect(&case);
+                let tail = rest.trim_start_matches("[masked:K]");
+                assert_eq!(head, &encoded[..first], "{case}");
+                assert!(encoded.ends_with(tail), "{case}: {out}");
+                assert!(encoded.len() - tail.len() >= last, "{case}: {out}");
+                assert!(!tail.contains("[masked"), "{case}: {out}");
+                for cut in (0..input.len()).step_by(5) {
+                    assert_eq!(
+                        text(&mask_split(&m, input.as_bytes(), &[cut, cut + 1])),
+                        out,
+                        "{case} cut at {cut}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn lines_that_are_not_one_wrapped_text_are_not_joined() {
+    let m = masker(&[("K", KEY)]);
+    let enc = base64(KEY.as_bytes(), false, false);
+    let (a, b) = enc.split_at(20);
+    // Wrapped at 20 columns, the key's base64 is found across the break.
+    let input = format!("{a}\n{b}\n");
+    assert_eq!(
+        text(&mask(&m, input.as_bytes())),
+        "[masked:K]\n[masked:K]\n"
+    );
+    let input = format!("  {a}\r\n  {b}\r\n");
+    assert_eq!(
+        text(&mask(&m, input.as_bytes())),
+        "  [masked:K]\r\n  [masked:K]\r\n"
+    );
+    // Not when the next line is longer than the first, indented differently, or holds
+    // other text, nor when the lines are shorter than anything wrapped: each line alone
+    // holds too little of the key to be masked, and joining them would be guessing.
+    for input in [
+        format!("{a}\n{b}ABCDEFGHIJKLMNOPQRSTUVWXYZ\n"),
+        format!("  {a}\n    {b}\n"),
+        format!("  {a}\n{b}\n"),
+        format!("{a}\n{b} and more\n"),
+        format!("{}\n{}\n{}\n", &enc[..13], &enc[13..26], &enc[26..]),
+    ] {
+        assert_eq!(text(&mask(&m, input.as_bytes())), input);
+    }
+}
+
+#[test]
+fn a_wrapped_text_after_a_prefix_and_a_run_ended_by_a_shorter_line() {
+    let m = masker(&[("K", LONG_KEY)]);
+    let enc = base64(LONG_KEY.as_bytes(), false, true);
+    for width in [60, 72, 80] {
+        let lines: Vec<&str> = enc
+            .as_bytes()
+            .chunks(width)
+            .map(|l| std::str::from_utf8(l).unwrap())
+            .collect();
+        // After a prefix, the lines that follow may be indented or not.
+        for (prefix, indent) in [("token: ", ""), ("  token: ", ""), ("key: ", "    ")] {
+            let rest = lines[1..].join(&format!("\n{indent}"));
+            let input = format!("{prefix}{}\n{indent}{rest}\nnext x\n", lines[0]);
+            let want = format!(
+                "{prefix}{}\nnext x\n",
+                vec!["[masked:K]"; lines.len()].join(&format!("\n{indent}"))
+            );
+            for cut in 0..=input.len() {
+                assert_eq!(
+                    text(&mask_split(&m, input.as_bytes(), &[cut])),
+                    want,
+                    "width {width} {prefix:?} cut at {cut}"
+                );
+            }
+        }
     }
 }
