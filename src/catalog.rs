@@ -273,30 +273,10 @@ impl Provider {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    /// `STACK_<NAME>_API_BASE` (upper-case name, `-` → `_`), if set: checked at once, so
-    /// a refused override stops a command before it asks for anything. Never read from a
-    /// project file.
-    pub fn api_base_override(&self) -> Result<Option<String>> {
-        let var = format!(
-            "STACK_{}_API_BASE",
-            self.name.to_ascii_uppercase().replace('-', "_")
-        );
-        let Some(value) = std::env::var_os(&var) else {
-            return Ok(None);
-        };
-        let value = value
-            .into_string()
-            .map_err(|_| Error::usage(format!("{var} is not valid UTF-8")))?;
-        check_base_url(&value).map_err(|why| Error::usage(format!("{var} is refused: {why}")))?;
-        Ok(Some(value.trim_end_matches('/').to_string()))
-    }
-
-    /// The API base for these values: the override, else the first matching
-    /// `api_base_when`, else `api_base`, with non-secret slots filled in and checked.
+    /// The API base the manifest gives for these values: the first matching
+    /// `api_base_when`, else `api_base`, with non-secret slots filled in and checked (an
+    /// override is `Settings::api_base`'s).
     pub fn api_base(&self, values: &HashMap<String, Secret>) -> Result<String> {
-        if let Some(base) = self.api_base_override()? {
-            return Ok(base);
-        }
         let template = self
             .api_base_when
             .iter()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use stack::vault::VaultKind;
+use stack::{Secret, Settings};
 
 use crate::commands;
 use crate::ui::{ColorChoice, Ui};
@@ -59,12 +60,14 @@ pub struct Context {
     pub ui: Ui,
     pub cwd: PathBuf,
     pub vault: VaultKind,
+    /// What the environment says, read once here.
+    pub settings: Settings,
 }
 
 impl Context {
     /// Sets up the selected vault; nothing is contacted or unlocked until it is used.
     pub fn open_vault(&self) -> stack::Result<Box<dyn stack::vault::Vault>> {
-        stack::vault::open(self.vault, Box::new(self.ui.clone()))
+        stack::vault::open(self.vault, Box::new(self.ui.clone()), &self.settings)
     }
 }
 
@@ -163,9 +166,42 @@ fn setup(
         Err(e) => return Err((ui, e)),
     };
     match std::env::current_dir() {
-        Ok(cwd) => Ok(Context { ui, cwd, vault }),
+        Ok(cwd) => Ok(Context {
+            ui,
+            cwd,
+            vault,
+            settings: settings(),
+        }),
         Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
     }
+}
+
+/// The environment variables the library's settings come from, read once.
+fn settings() -> Settings {
+    let api_bases = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value)))
+        .filter(|(name, _)| {
+            name.strip_prefix("STACK_")
+                .and_then(|n| n.strip_suffix("_API_BASE"))
+                .is_some_and(|n| !n.is_empty())
+        })
+        .collect();
+    Settings {
+        http_timeout: std::env::var("STACK_HTTP_TIMEOUT").ok(),
+        api_bases,
+        bao: stack::settings::BaoSettings {
+            addr: ["VAULT_ADDR", "BAO_ADDR"].map(var),
+            token: ["VAULT_TOKEN", "BAO_TOKEN"].map(|name| var(name).map(Secret::new)),
+            namespace: var("VAULT_NAMESPACE"),
+            mount: var("STACK_BAO_MOUNT"),
+            token_file: std::env::home_dir().map(|h| h.join(".vault-token")),
+        },
+    }
+}
+
+/// A variable's value, if it is set and valid UTF-8.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// A key pasted as an argument must not be echoed into a terminal log by a usage error:

@@ -12,12 +12,14 @@ pub mod ops;
 pub mod project;
 pub mod recommend;
 pub mod secret;
+pub mod settings;
 pub mod trust;
 pub mod vault;
 pub mod verify;
 
 pub use error::{Error, Kind, Remedy, Result};
 pub use secret::Secret;
+pub use settings::Settings;
 
 /// A random number from the OS-seeded hasher: enough for jitter and id suffixes, without
 /// a dependency.

@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
     let catalog = Catalog::load()?;
     let provider = super::find_provider(&catalog, &args.provider)?;
-    provider.api_base_override()?;
+    ctx.settings.api_base_override(provider)?;
     let vault = ctx.open_vault()?;
     vault.check_writable()?;
     let env = args.env.name.as_str();
@@ -195,7 +195,7 @@ impl ops::AddFrontEnd for AddFront<'_> {
         let (provider, values) = items[0];
         let verdict = self.ctx.ui.spin(
             &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, values),
+            || ops::verify_one(&self.ctx.settings, provider, values),
         )?;
         Ok(Some(vec![verdict]))
     }
@@ -244,7 +244,7 @@ fn already_added(
         return Ok(true);
     }
     let verdict = ctx.ui.spin("Checking the stored credentials…", || {
-        ops::verify_one(provider, &values)
+        ops::verify_one(&ctx.settings, provider, &values)
     })?;
     if let Some(d) = &verdict.detail {
         ctx.ui.warn(d);

@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let check = || {
         let project = Project::require(&ctx.cwd)?;
         let report = ctx.ui.spin("Checking services…", || {
-            ops::check(&project, &*vault, &catalog, env)
+            ops::check(&ctx.settings, &project, &*vault, &catalog, env)
         })?;
         Ok::<_, stack::Error>((project, report))
     };
@@ -186,7 +186,7 @@ impl ops::AddFrontEnd for FixFront<'_> {
         let (provider, values) = items[0];
         let verdict = self.ctx.ui.spin(
             &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, values),
+            || ops::verify_one(&self.ctx.settings, provider, values),
         )?;
         Ok(Some(vec![verdict]))
     }

@@ -104,7 +104,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     // lines. Each accepted one is stored and recorded; `ops::add` also turns the
     // project's own `.env` lines that equal the stored values into references.
     for p in &plan.providers {
-        p.provider.api_base_override()?;
+        ctx.settings.api_base_override(p.provider)?;
     }
     let front = ImportFront {
         ctx,
@@ -213,7 +213,9 @@ impl ops::AddFrontEnd for ImportFront<'_> {
         }
         self.ctx
             .ui
-            .spin("Verifying…", || ops::verify_many(items))
+            .spin("Verifying…", || {
+                ops::verify_many(&self.ctx.settings, items)
+            })
             .map(Some)
     }
 

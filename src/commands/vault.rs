@@ -99,7 +99,7 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
 
 fn copy(ctx: &Context, to_kind: VaultKind, env: Option<&str>) -> stack::Result<u8> {
     let from = ctx.open_vault()?;
-    let to = vault::open(to_kind, Box::new(ctx.ui.clone()))?;
+    let to = vault::open(to_kind, Box::new(ctx.ui.clone()), &ctx.settings)?;
     ops::copy_check(&*from, &*to)?;
     let project = Project::require(&ctx.cwd)?;
     let n = ops::copy(&project, &*from, &*to, env)?;

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 /// One slot of one project in one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,11 +144,11 @@ pub fn select(flag: Option<&str>) -> Result<VaultKind> {
 }
 
 /// Opens the vault of that kind. Nothing is unlocked or contacted until it is used.
-pub fn open(kind: VaultKind, ask: Box<dyn Ask>) -> Result<Box<dyn Vault>> {
+pub fn open(kind: VaultKind, ask: Box<dyn Ask>, settings: &Settings) -> Result<Box<dyn Vault>> {
     Ok(match kind {
         VaultKind::Keychain => Box::new(keychain::Keychain),
         VaultKind::File => Box::new(file::FileVault::new(ask)?),
-        VaultKind::Bao => Box::new(bao::Bao::from_env()?),
+        VaultKind::Bao => Box::new(bao::Bao::new(settings)?),
         VaultKind::Env => Box::new(env::EnvVault),
     })
 }

@@ -28,7 +28,12 @@ impl Ask for NoAsk {
 }
 
 fn keychain() -> Box<dyn Vault> {
-    stack::vault::open(VaultKind::Keychain, Box::new(NoAsk)).expect("keychain vault")
+    stack::vault::open(
+        VaultKind::Keychain,
+        Box::new(NoAsk),
+        &stack::Settings::default(),
+    )
+    .expect("keychain vault")
 }
 
 /// A project with WorkOS and Stripe added for `dev` with fake values.
