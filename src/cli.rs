@@ -196,6 +196,12 @@ fn settings() -> Settings {
             mount: var("STACK_BAO_MOUNT"),
             token_file: std::env::home_dir().map(|h| h.join(".vault-token")),
         },
+        file: stack::settings::FileSettings {
+            path: var("STACK_VAULT_FILE"),
+            identity: var("STACK_AGE_IDENTITY").map(Secret::new),
+            passphrase: var("STACK_VAULT_PASSPHRASE").map(Secret::new),
+        },
+        data_dir: stack::data_dir(),
     }
 }
 

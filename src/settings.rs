@@ -20,6 +20,21 @@ pub struct Settings {
     /// The `STACK_<PROVIDER>_API_BASE` variables that are set, by name.
     pub api_bases: BTreeMap<String, OsString>,
     pub bao: BaoSettings,
+    pub file: FileSettings,
+    /// Where stack keeps the user's data (`$XDG_DATA_HOME/stack`, else
+    /// `~/.local/share/stack`): the file vault and the trust store.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// What the `file` vault is given; an empty variable counts as unset.
+#[derive(Default, Clone)]
+pub struct FileSettings {
+    /// `STACK_VAULT_FILE`.
+    pub path: Option<String>,
+    /// `STACK_AGE_IDENTITY`.
+    pub identity: Option<Secret>,
+    /// `STACK_VAULT_PASSPHRASE`.
+    pub passphrase: Option<Secret>,
 }
 
 /// What the `bao` vault is given: each variable as set, checked when the vault is opened.

@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use super::{Ask, Key, Vault, VaultKind, unreachable};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 /// The scrypt work factor (log2 N) of files `stack` encrypts with a passphrase.
 ///
@@ -94,15 +95,18 @@ impl<'de> Deserialize<'de> for Value {
 }
 
 impl FileVault {
-    /// Reads the path and what unlocks it from the environment. Without an identity, a
+    /// Takes the path and what unlocks it from the settings. Without an identity, a
     /// passphrase or a terminal to ask on, fails now, before anything is read.
-    pub fn new(ask: Box<dyn Ask>) -> Result<FileVault> {
-        let chosen = env_value("STACK_VAULT_FILE");
+    pub fn new(ask: Box<dyn Ask>, settings: &Settings) -> Result<FileVault> {
+        let file = &settings.file;
+        let chosen = file.path.as_deref().filter(|p| !p.is_empty());
         let own_dir = chosen.is_none();
         let path = match chosen {
-            Some(p) => std::path::absolute(p.as_str())
+            Some(p) => std::path::absolute(p)
                 .map_err(|e| Error::usage("STACK_VAULT_FILE is not a usable path").caused_by(&e))?,
-            None => crate::data_dir()
+            None => settings
+                .data_dir
+                .clone()
                 .ok_or_else(|| {
                     Error::usage("no data directory for the file vault")
                         .with_hint("set STACK_VAULT_FILE, or HOME or XDG_DATA_HOME")
@@ -110,10 +114,11 @@ impl FileVault {
                 .join("vault.age"),
         };
         let unlock = OnceCell::new();
-        if let Some(text) = env_value("STACK_AGE_IDENTITY") {
-            let _ = unlock.set(Unlock::Identity(parse_identity(&text)?));
-        } else if let Some(passphrase) = env_value("STACK_VAULT_PASSPHRASE") {
-            let _ = unlock.set(Unlock::Passphrase(Secret::new(passphrase.as_str())));
+        let given = |s: &Option<Secret>| s.clone().filter(|s| !s.expose().is_empty());
+        if let Some(text) = given(&file.identity) {
+            let _ = unlock.set(Unlock::Identity(parse_identity(text.expose())?));
+        } else if let Some(passphrase) = given(&file.passphrase) {
+            let _ = unlock.set(Unlock::Passphrase(passphrase));
         } else if !ask.can_ask() {
             return Err(nothing_to_unlock(&path));
         }
@@ -512,14 +517,6 @@ impl Vault for FileVault {
             changed
         })
     }
-}
-
-/// A non-empty environment variable, held in a zeroized buffer.
-fn env_value(name: &str) -> Option<Zeroizing<String>> {
-    std::env::var(name)
-        .ok()
-        .map(Zeroizing::new)
-        .filter(|v| !v.is_empty())
 }
 
 /// An `AGE-SECRET-KEY-1…` string, or the whole of a file made by `age-keygen` (its

@@ -147,7 +147,7 @@ pub fn select(flag: Option<&str>) -> Result<VaultKind> {
 pub fn open(kind: VaultKind, ask: Box<dyn Ask>, settings: &Settings) -> Result<Box<dyn Vault>> {
     Ok(match kind {
         VaultKind::Keychain => Box::new(keychain::Keychain),
-        VaultKind::File => Box::new(file::FileVault::new(ask)?),
+        VaultKind::File => Box::new(file::FileVault::new(ask, settings)?),
         VaultKind::Bao => Box::new(bao::Bao::new(settings)?),
         VaultKind::Env => Box::new(env::EnvVault),
     })
