@@ -564,9 +564,9 @@ impl Catalog {
     /// The built-in providers, extended or overridden by the user's own manifests in
     /// `$XDG_CONFIG_HOME/stack/providers/*.toml`, checked as strictly. Never from the
     /// project: a cloned repository must not point verification at a host of its choosing.
-    pub fn load() -> Result<Catalog> {
+    pub fn load(settings: &crate::settings::Settings) -> Result<Catalog> {
         let mut catalog = Catalog::builtin()?;
-        let Some(dir) = crate::config_dir().map(|d| d.join("providers")) else {
+        let Some(dir) = settings.config_dir.as_ref().map(|d| d.join("providers")) else {
             return Ok(catalog);
         };
         let entries = match std::fs::read_dir(&dir) {

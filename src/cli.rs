@@ -161,7 +161,8 @@ fn setup(
         err.kind = stack::Kind::Usage;
         return Err((ui, err));
     }
-    let vault = match stack::vault::select(vault) {
+    let settings = settings();
+    let vault = match stack::vault::select(vault, &settings) {
         Ok(v) => v,
         Err(e) => return Err((ui, e)),
     };
@@ -170,7 +171,7 @@ fn setup(
             ui,
             cwd,
             vault,
-            settings: settings(),
+            settings,
         }),
         Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
     }
@@ -201,8 +202,28 @@ fn settings() -> Settings {
             identity: var("STACK_AGE_IDENTITY").map(Secret::new),
             passphrase: var("STACK_VAULT_PASSPHRASE").map(Secret::new),
         },
-        data_dir: stack::data_dir(),
+        data_dir: user_dir("XDG_DATA_HOME", ".local/share"),
+        config_dir: user_dir("XDG_CONFIG_HOME", ".config"),
+        runtime_dir: std::env::var_os("XDG_RUNTIME_DIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from),
+        environment: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect(),
     }
+}
+
+/// `$<var>/stack`, else `~/<fallback>/stack`. A relative `XDG_*` value is ignored, as the
+/// XDG specification says (it would put the user's data inside whatever directory stack
+/// runs in).
+fn user_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    let base = std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::home_dir().map(|h| h.join(fallback)))?;
+    Some(base.join("stack"))
 }
 
 /// A variable's value, if it is set and valid UTF-8.

@@ -35,28 +35,6 @@ pub fn random_u64() -> u64 {
     h.finish()
 }
 
-/// The user's own configuration directory for stack: `$XDG_CONFIG_HOME/stack`, else
-/// `~/.config/stack`.
-pub fn config_dir() -> Option<std::path::PathBuf> {
-    user_dir("XDG_CONFIG_HOME", ".config")
-}
-
-/// The user's data directory for stack: `$XDG_DATA_HOME/stack`, else
-/// `~/.local/share/stack`. A relative `XDG_*` value is ignored, as the XDG specification
-/// says (it would put the user's data inside whatever directory stack runs in).
-pub fn data_dir() -> Option<std::path::PathBuf> {
-    user_dir("XDG_DATA_HOME", ".local/share")
-}
-
-fn user_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
-    let base = std::env::var_os(var)
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::home_dir().map(|h| h.join(fallback)))?;
-    Some(base.join("stack"))
-}
-
 /// Whether an environment name means production.
 pub fn is_production_env(env: &str) -> bool {
     matches!(env, "prod" | "production")

@@ -24,6 +24,15 @@ pub struct Settings {
     /// Where stack keeps the user's data (`$XDG_DATA_HOME/stack`, else
     /// `~/.local/share/stack`): the file vault and the trust store.
     pub data_dir: Option<PathBuf>,
+    /// The user's own configuration for stack (`$XDG_CONFIG_HOME/stack`, else
+    /// `~/.config/stack`): the default vault and the user's provider manifests.
+    pub config_dir: Option<PathBuf>,
+    /// The inherited environment, each variable whose name and value are valid UTF-8, in
+    /// the order given: the `env` vault's slots and the `stack://` references `stack exec`
+    /// resolves.
+    pub environment: Vec<(String, Secret)>,
+    /// `$XDG_RUNTIME_DIR`, where the keychain's lock lives.
+    pub runtime_dir: Option<PathBuf>,
 }
 
 /// What the `file` vault is given; an empty variable counts as unset.
