@@ -9,38 +9,24 @@
 //! `<vault>.recipients` (as `age -R` reads it) plus the writer's own, or with the passphrase
 //! at no lower a work factor than the file had. A file its owner may not write is refused.
 
+mod crypto;
+#[cfg(test)]
+mod tests;
+
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read as _, Write as _};
-use std::iter;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use age::secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
-use super::{Ask, Key, Vault, VaultKind, unreachable};
+use super::{Ask, Key, Vault, VaultKind};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::settings::Settings;
-
-/// The scrypt work factor (log2 N) of files `stack` encrypts with a passphrase.
-///
-/// Target: `stack exec -- true` within 300 ms with a passphrase on the 2-core reference
-/// machine. Each step doubles the scrypt time; measured there (release build, hyperfine,
-/// 20 runs of `stack exec -- true`, mean / max): 15 → 71 / 75 ms, 16 → 140 / 155 ms,
-/// 17 → 275 / 307 ms, 18 (age's default) → 545 / 581 ms. 17 misses the target on some runs
-/// and on a busier machine, so 16: the largest with a safe margin (about 2× headroom).
-/// Decryption takes the factor from the file, so this only affects what `stack` writes.
-const WORK_FACTOR: u8 = 16;
-
-/// The largest work factor accepted when decrypting: the age CLI's own limit, so files it
-/// made (default 18) always open, while a hostile header cannot ask for unbounded work.
-const MAX_WORK_FACTOR: u8 = 22;
-
-// Files from the age CLI (work factor 18 by default) and from stack itself must open.
-const _: () = assert!(MAX_WORK_FACTOR >= 18 && WORK_FACTOR <= MAX_WORK_FACTOR);
+use crypto::parse_identity;
 
 /// The version of the plaintext document this `stack` reads and writes.
 const DOCUMENT_VERSION: u32 = 1;
@@ -200,149 +186,6 @@ impl FileVault {
         crate::fsutil::read_vault(&self.path)
     }
 
-    fn decrypt(&self, bytes: &[u8]) -> Result<Slots> {
-        let unlock = self.unlock(false)?;
-        let decryptor = age::Decryptor::new_buffered(bytes).map_err(|e| self.corrupt(&e))?;
-        let scrypt;
-        let identity: &dyn age::Identity = match unlock {
-            Unlock::Identity(identity) => identity,
-            Unlock::Passphrase(p) => {
-                scrypt = scrypt_identity(p);
-                &scrypt
-            }
-        };
-        let is_scrypt = decryptor.is_scrypt();
-        let mut reader = match decryptor.decrypt(iter::once(identity)) {
-            Ok(reader) => reader,
-            Err(age::DecryptError::ExcessiveWork { required, .. }) => {
-                return Err(unreachable(
-                    VaultKind::File,
-                    &format!(
-                        "{} asks for scrypt work factor {required}, above the {MAX_WORK_FACTOR} \
-                         stack accepts",
-                        self.path.display()
-                    ),
-                ));
-            }
-            Err(
-                age::DecryptError::NoMatchingKeys
-                | age::DecryptError::DecryptionFailed
-                | age::DecryptError::KeyDecryptionFailed,
-            ) => return Err(self.wrong_key(unlock, is_scrypt)),
-            Err(e) => return Err(self.corrupt(&e)),
-        };
-        // The plaintext is never longer than the ciphertext: one allocation, zeroized.
-        let mut plain = Zeroizing::new(Vec::with_capacity(bytes.len()));
-        reader
-            .read_to_end(&mut plain)
-            .map_err(|e| self.corrupt(&e))?;
-        // serde_json's message could quote a value: report only where it went wrong.
-        let doc: Document = serde_json::from_slice(&plain).map_err(|e| {
-            unreachable(
-                VaultKind::File,
-                &format!(
-                    "{} decrypts, but not to a stack vault (line {}, column {})",
-                    self.path.display(),
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        if doc.stack_vault != DOCUMENT_VERSION {
-            return Err(unreachable(
-                VaultKind::File,
-                &format!(
-                    "{} is a version {} stack vault; this stack reads version {DOCUMENT_VERSION}",
-                    self.path.display(),
-                    doc.stack_vault
-                ),
-            )
-            .with_hint("upgrade stack"));
-        }
-        Ok(doc.slots)
-    }
-
-    /// Encrypts `slots` to replace `current` (the file as read under the lock, which
-    /// decrypted), never to fewer recipients nor at a lower work factor than it had.
-    fn encrypt(&self, unlock: &Unlock, current: Option<&[u8]>, slots: &Slots) -> Result<Vec<u8>> {
-        let stanzas = current.map(stanzas).unwrap_or_default();
-        let plain = serialize(slots)?;
-        let sealed = match unlock {
-            Unlock::Identity(identity) => {
-                let recipients = self.recipients(identity, stanzas.len())?;
-                encrypt_to(recipients.iter().map(|r| r as &dyn age::Recipient), &plain)
-            }
-            Unlock::Passphrase(p) => {
-                let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.expose()));
-                // `-> scrypt <salt> <log2 N>`; it decrypted, so it is at most MAX_WORK_FACTOR.
-                let current_factor = stanzas
-                    .iter()
-                    .filter(|args| args.first() == Some(&"scrypt"))
-                    .find_map(|args| args.get(2)?.parse::<u8>().ok());
-                recipient
-                    .set_work_factor(current_factor.map_or(WORK_FACTOR, |f| f.max(WORK_FACTOR)));
-                encrypt_to(iter::once(&recipient as &dyn age::Recipient), &plain)
-            }
-        };
-        sealed.map_err(|e| {
-            Error::unavailable(format!("could not encrypt {}", self.path.display())).caused_by(&e)
-        })
-    }
-
-    /// `<vault>.recipients`: who else a rewrite encrypts to.
-    fn recipients_path(&self) -> PathBuf {
-        let mut name = self.path.clone().into_os_string();
-        name.push(".recipients");
-        PathBuf::from(name)
-    }
-
-    /// Every recipient of the recipients file, and the writer's own (listed or not, so the
-    /// writer never locks itself out). Without that file, a vault with `current_stanzas`
-    /// recipients beyond the writer is refused: an age header does not say who they are.
-    fn recipients(
-        &self,
-        identity: &age::x25519::Identity,
-        current_stanzas: usize,
-    ) -> Result<Vec<age::x25519::Recipient>> {
-        let path = self.recipients_path();
-        let mut all = vec![identity.to_public()];
-        match crate::fsutil::read_optional(&path)? {
-            Some(text) => {
-                for recipient in parse_recipients(&path, &text)? {
-                    if !all.contains(&recipient) {
-                        all.push(recipient);
-                    }
-                }
-            }
-            None if current_stanzas > 1 => {
-                return Err(Error::usage(format!(
-                    "{} is encrypted to several recipients, and stack cannot tell who the \
-                     others are: rewriting it would lock them out",
-                    self.path.display()
-                ))
-                .with_hint(format!(
-                    "list every recipient (age1…), one a line, in {}; stack encrypts to them \
-                     and to your own identity",
-                    path.display()
-                )));
-            }
-            None => {}
-        }
-        // A committed recipients file can add a reader: whenever the number of recipients
-        // changes, the user hears who can read the vault now.
-        if all.len() > 1 && all.len() != current_stanzas {
-            let listed: Vec<String> = all[1..].iter().map(ToString::to_string).collect();
-            self.ask.tell(&format!(
-                "{} is now encrypted to {} recipients: you and {}, listed in {}",
-                self.path.display(),
-                all.len(),
-                listed.join(", "),
-                path.display()
-            ));
-        }
-        Ok(all)
-    }
-
     /// A file its owner may not write is left as it is, not replaced by a writable one.
     fn refuse_read_only(&self) -> Result<()> {
         let meta = match fs::metadata(&self.path) {
@@ -419,36 +262,6 @@ impl FileVault {
             Error::io("write", &self.path, e)
         })
     }
-
-    fn wrong_key(&self, unlock: &Unlock, is_scrypt: bool) -> Error {
-        let hint = match (unlock, is_scrypt) {
-            (Unlock::Identity(_), true) => {
-                "this file is encrypted with a passphrase: set STACK_VAULT_PASSPHRASE and unset \
-                 STACK_AGE_IDENTITY"
-            }
-            (Unlock::Passphrase(_), false) => {
-                "this file is encrypted to an age identity: set STACK_AGE_IDENTITY to its \
-                 AGE-SECRET-KEY-1… line"
-            }
-            _ => "use the identity or passphrase the vault was created with",
-        };
-        unreachable(
-            VaultKind::File,
-            &format!(
-                "{} could not be unlocked (wrong passphrase or identity)",
-                self.path.display()
-            ),
-        )
-        .with_hint(hint)
-    }
-
-    fn corrupt(&self, cause: &(dyn std::error::Error + 'static)) -> Error {
-        unreachable(
-            VaultKind::File,
-            &format!("{} is damaged or not an age file", self.path.display()),
-        )
-        .caused_by(cause)
-    }
 }
 
 impl Vault for FileVault {
@@ -519,23 +332,6 @@ impl Vault for FileVault {
     }
 }
 
-/// An `AGE-SECRET-KEY-1…` string, or the whole of a file made by `age-keygen` (its
-/// comment lines are skipped). The error never repeats the value.
-fn parse_identity(text: &str) -> Result<age::x25519::Identity> {
-    let mut keys = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    match (keys.next(), keys.next()) {
-        (Some(key), None) => key.parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| {
-        Error::usage("STACK_AGE_IDENTITY is not an age identity")
-            .with_hint("it must be one AGE-SECRET-KEY-1… line, as made by `age-keygen`")
-    })
-}
-
 /// Takes group and other access away from a directory that has any (stack's own `0700`).
 fn make_private(dir: &Path) -> Result<()> {
     #[cfg(unix)]
@@ -553,64 +349,6 @@ fn make_private(dir: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
-}
-
-/// Each recipient stanza of an age file's header (`-> <type> <args…>`, the documented
-/// text format of age-encryption.org/v1) as its words, grease stanzas left out.
-fn stanzas(bytes: &[u8]) -> Vec<Vec<&str>> {
-    bytes
-        .split(|&b| b == b'\n')
-        .skip(1) // age-encryption.org/v1
-        .take_while(|line| !line.starts_with(b"---")) // the MAC ends the header
-        .filter_map(|line| line.strip_prefix(b"-> "))
-        .filter_map(|line| std::str::from_utf8(line).ok())
-        .map(|line| line.split(' ').collect::<Vec<_>>())
-        .filter(|args| !args.first().is_some_and(|tag| tag.ends_with("-grease")))
-        .collect()
-}
-
-/// A recipients file as `age -R` reads it: one `age1…` recipient a line, `#` comments and
-/// blank lines allowed. An error names the line, never repeats it (it could be a key
-/// pasted by mistake).
-fn parse_recipients(path: &Path, text: &str) -> Result<Vec<age::x25519::Recipient>> {
-    let mut recipients = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let recipient = line.parse().map_err(|_| {
-            Error::usage(format!(
-                "{}:{}: not an age X25519 recipient",
-                path.display(),
-                number + 1
-            ))
-            .with_hint(
-                "list one `age1…` recipient a line, as `age-keygen -y key.txt` prints it; \
-                 SSH and plugin recipients are not supported",
-            )
-        })?;
-        recipients.push(recipient);
-    }
-    Ok(recipients)
-}
-
-fn encrypt_to<'a>(
-    recipients: impl Iterator<Item = &'a dyn age::Recipient>,
-    plain: &[u8],
-) -> Result<Vec<u8>, age::EncryptError> {
-    let encryptor = age::Encryptor::with_recipients(recipients)?;
-    let mut sealed = Vec::with_capacity(plain.len() + 1024);
-    let mut writer = encryptor.wrap_output(&mut sealed)?;
-    writer.write_all(plain)?;
-    writer.finish()?;
-    Ok(sealed)
-}
-
-fn scrypt_identity(passphrase: &Secret) -> age::scrypt::Identity {
-    let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.expose()));
-    identity.set_max_work_factor(MAX_WORK_FACTOR);
-    identity
 }
 
 /// The plaintext document, built in one zeroized buffer large enough that it never grows
@@ -661,54 +399,4 @@ fn nothing_to_unlock(path: &Path) -> Error {
         "set STACK_AGE_IDENTITY to an AGE-SECRET-KEY-1… identity (make one with `age-keygen`), \
          or STACK_VAULT_PASSPHRASE to the vault's passphrase",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_malformed_identity_is_a_usage_error_that_never_echoes_it() {
-        let e = parse_identity("AGE-SECRET-KEY-1FAKENOTBECH32")
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, crate::error::Kind::Usage);
-        let shown = format!("{e:?}");
-        assert!(!shown.contains("FAKENOTBECH32"), "{shown}");
-    }
-
-    #[test]
-    fn an_age_keygen_file_is_accepted_whole() {
-        let key = age::x25519::Identity::generate();
-        let secret = age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_owned();
-        let file = format!(
-            "# created: now\n# public key: {}\n{secret}\n",
-            key.to_public()
-        );
-        let parsed = parse_identity(&file).unwrap();
-        assert_eq!(parsed.to_public().to_string(), key.to_public().to_string());
-    }
-
-    #[test]
-    fn recipients_are_counted_from_the_header_without_grease() {
-        let a = age::x25519::Identity::generate().to_public();
-        let b = age::x25519::Identity::generate().to_public();
-        let one = encrypt_to(iter::once(&a as &dyn age::Recipient), b"{}").unwrap();
-        // The age crate adds a grease stanza to every file it makes for identities.
-        assert!(String::from_utf8_lossy(&one).contains("-grease"));
-        assert_eq!(stanzas(&one).len(), 1);
-        let two = encrypt_to([&a as &dyn age::Recipient, &b].into_iter(), b"{}").unwrap();
-        let two = stanzas(&two);
-        assert_eq!(two.len(), 2);
-        assert!(two.iter().all(|args| args[0] == "X25519"), "{two:?}");
-    }
-
-    #[test]
-    fn the_document_round_trips_with_escapes() {
-        let slots = Slots::from([("p/dev/A".to_string(), Value(Secret::new("a\"b\\c\u{1}é")))]);
-        let plain = serialize(&slots).unwrap();
-        let doc: Document = serde_json::from_slice(&plain).unwrap();
-        assert_eq!(doc.stack_vault, 1);
-        assert_eq!(doc.slots["p/dev/A"].0.expose(), "a\"b\\c\u{1}é");
-    }
 }
