@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 /// No `Debug`: some fields are credentials.
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub struct Settings {
     /// `STACK_HTTP_TIMEOUT`, as given.
     pub http_timeout: Option<String>,
@@ -36,7 +36,7 @@ pub struct Settings {
 }
 
 /// What the `file` vault is given; an empty variable counts as unset.
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub struct FileSettings {
     /// `STACK_VAULT_FILE`.
     pub path: Option<String>,
@@ -47,7 +47,7 @@ pub struct FileSettings {
 }
 
 /// What the `bao` vault is given: each variable as set, checked when the vault is opened.
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub struct BaoSettings {
     /// `VAULT_ADDR`, then `BAO_ADDR`.
     pub addr: [Option<String>; 2],

@@ -15,7 +15,7 @@ use crate::fsutil::{self, ProjectLock};
 use crate::project;
 use crate::settings::Settings;
 
-/// The store's file name in [`crate::data_dir`].
+/// The store's file name in the data dir (`Settings::data_dir`).
 pub const FILE: &str = "trust.json";
 
 /// `{"version": 1, "projects": {"<id>": ["<canonical root>", …]}, "approved": [root, …]}`:
