@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use stack::vault::VaultKind;
+use stack::{Secret, Settings};
 
 use crate::commands;
 use crate::ui::{ColorChoice, Ui};
@@ -59,12 +60,14 @@ pub struct Context {
     pub ui: Ui,
     pub cwd: PathBuf,
     pub vault: VaultKind,
+    /// What the environment says, read once here.
+    pub settings: Settings,
 }
 
 impl Context {
     /// Sets up the selected vault; nothing is contacted or unlocked until it is used.
     pub fn open_vault(&self) -> stack::Result<Box<dyn stack::vault::Vault>> {
-        stack::vault::open(self.vault, Box::new(self.ui.clone()))
+        stack::vault::open(self.vault, Box::new(self.ui.clone()), &self.settings)
     }
 }
 
@@ -158,14 +161,74 @@ fn setup(
         err.kind = stack::Kind::Usage;
         return Err((ui, err));
     }
-    let vault = match stack::vault::select(vault) {
+    let settings = settings();
+    let vault = match stack::vault::select(vault, &settings) {
         Ok(v) => v,
         Err(e) => return Err((ui, e)),
     };
     match std::env::current_dir() {
-        Ok(cwd) => Ok(Context { ui, cwd, vault }),
+        Ok(cwd) => Ok(Context {
+            ui,
+            cwd,
+            vault,
+            settings,
+        }),
         Err(e) => Err((ui, stack::Error::io("read", std::path::Path::new("."), e))),
     }
+}
+
+/// The environment variables the library's settings come from, read once.
+fn settings() -> Settings {
+    let api_bases = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value)))
+        .filter(|(name, _)| {
+            name.strip_prefix("STACK_")
+                .and_then(|n| n.strip_suffix("_API_BASE"))
+                .is_some_and(|n| !n.is_empty())
+        })
+        .collect();
+    Settings {
+        http_timeout: std::env::var("STACK_HTTP_TIMEOUT").ok(),
+        api_bases,
+        bao: stack::settings::BaoSettings {
+            addr: ["VAULT_ADDR", "BAO_ADDR"].map(var),
+            token: ["VAULT_TOKEN", "BAO_TOKEN"].map(|name| var(name).map(Secret::new)),
+            namespace: var("VAULT_NAMESPACE"),
+            mount: var("STACK_BAO_MOUNT"),
+            token_file: std::env::home_dir().map(|h| h.join(".vault-token")),
+        },
+        file: stack::settings::FileSettings {
+            path: var("STACK_VAULT_FILE"),
+            identity: var("STACK_AGE_IDENTITY").map(Secret::new),
+            passphrase: var("STACK_VAULT_PASSPHRASE").map(Secret::new),
+        },
+        data_dir: user_dir("XDG_DATA_HOME", ".local/share"),
+        config_dir: user_dir("XDG_CONFIG_HOME", ".config"),
+        runtime_dir: std::env::var_os("XDG_RUNTIME_DIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from),
+        environment: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect(),
+    }
+}
+
+/// `$<var>/stack`, else `~/<fallback>/stack`. A relative `XDG_*` value is ignored, as the
+/// XDG specification says (it would put the user's data inside whatever directory stack
+/// runs in).
+fn user_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    let base = std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::home_dir().map(|h| h.join(fallback)))?;
+    Some(base.join("stack"))
+}
+
+/// A variable's value, if it is set and valid UTF-8.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// A key pasted as an argument must not be echoed into a terminal log by a usage error:

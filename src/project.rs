@@ -61,18 +61,18 @@ pub struct Located {
 /// The project found from `start`, if any: a `.stack.toml` another user owns is refused
 /// unless the user approved its root, and the binding of its id to its root is checked
 /// (see [`crate::trust::check`]).
-pub fn locate(start: &Path) -> Result<Option<Located>> {
+pub fn locate(start: &Path, settings: &crate::settings::Settings) -> Result<Option<Located>> {
     let Some(root) = walk(start) else {
         return Ok(None);
     };
     let config = load(&root);
     if let Some(refusal) = foreign_owner(&root)?
-        && !crate::trust::is_approved(&root)?
+        && !crate::trust::is_approved(&root, settings)?
     {
         return Err(refusal);
     }
     let config = config?;
-    let binding = crate::trust::check(&root, &config.stack.project)?;
+    let binding = crate::trust::check(&root, &config.stack.project, settings)?;
     Ok(Some(Located {
         root,
         config,

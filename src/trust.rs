@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Remedy, Result};
 use crate::fsutil::{self, ProjectLock};
 use crate::project;
+use crate::settings::Settings;
 
-/// The store's file name in [`crate::data_dir`].
+/// The store's file name in the data dir (`Settings::data_dir`).
 pub const FILE: &str = "trust.json";
 
 /// `{"version": 1, "projects": {"<id>": ["<canonical root>", …]}, "approved": [root, …]}`:
@@ -82,10 +83,10 @@ pub enum Binding {
 
 /// Whether `root` may use the vault items of `id`. Records `root` silently only where
 /// it takes the place of recorded roots that no longer hold the id (the project moved).
-pub fn check(root: &Path, id: &str) -> Result<Binding> {
+pub fn check(root: &Path, id: &str, settings: &Settings) -> Result<Binding> {
     let root = canonical(root)?;
     let key = key(&root)?;
-    let path = store_path()?;
+    let path = store_path(settings)?;
     let known = |store: &Store| store.projects.get(id).is_some_and(|r| r.contains(&key));
     // Unlocked, only a clear answer counts; a store that cannot be read now is read again
     // under the lock, where an error is an error.
@@ -120,7 +121,12 @@ pub fn check(root: &Path, id: &str) -> Result<Binding> {
 /// Settles an id nobody has recorded ([`Binding::New`]): when `vault_holds_it` (the
 /// vault, shared with other projects, already holds items of the id), that is a
 /// conflict the user must approve; otherwise `root` is recorded for the id.
-pub fn settle_new(root: &Path, id: &str, vault_holds_it: bool) -> Result<Option<Conflict>> {
+pub fn settle_new(
+    root: &Path,
+    id: &str,
+    vault_holds_it: bool,
+    settings: &Settings,
+) -> Result<Option<Conflict>> {
     if vault_holds_it {
         return Ok(Some(Conflict {
             id: id.to_string(),
@@ -128,24 +134,24 @@ pub fn settle_new(root: &Path, id: &str, vault_holds_it: bool) -> Result<Option<
             other: None,
         }));
     }
-    record(root, id).map(|_| None)
+    record(root, id, settings).map(|_| None)
 }
 
 /// Records `root` for `id` (a project stack just created, or one settled as new);
 /// returns the other roots recorded for it.
-pub fn record(root: &Path, id: &str) -> Result<Vec<PathBuf>> {
-    update(root, id, false)
+pub fn record(root: &Path, id: &str, settings: &Settings) -> Result<Vec<PathBuf>> {
+    update(root, id, false, settings)
 }
 
 /// Approves `root` for `id` at the user's word (`stack trust`, or yes at the question):
 /// it may use the id's items, and its `.stack.toml` may be owned by someone else.
-pub fn approve(root: &Path, id: &str) -> Result<Vec<PathBuf>> {
-    update(root, id, true)
+pub fn approve(root: &Path, id: &str, settings: &Settings) -> Result<Vec<PathBuf>> {
+    update(root, id, true, settings)
 }
 
-fn update(root: &Path, id: &str, approved: bool) -> Result<Vec<PathBuf>> {
+fn update(root: &Path, id: &str, approved: bool, settings: &Settings) -> Result<Vec<PathBuf>> {
     let key = key(&canonical(root)?)?;
-    let path = store_path()?;
+    let path = store_path(settings)?;
     let _lock = lock(&path)?;
     let mut store = read(&path)?;
     let roots = store.projects.entry(id.to_string()).or_default();
@@ -171,9 +177,9 @@ fn update(root: &Path, id: &str, approved: bool) -> Result<Vec<PathBuf>> {
 
 /// Whether the user approved `root` ([`approve`]): only then is a `.stack.toml` there
 /// that another user owns obeyed.
-pub fn is_approved(root: &Path) -> Result<bool> {
+pub fn is_approved(root: &Path, settings: &Settings) -> Result<bool> {
     let key = key(&canonical(root)?)?;
-    Ok(read(&store_path()?)?.approved.contains(&key))
+    Ok(read(&store_path(settings)?)?.approved.contains(&key))
 }
 
 /// Whether `root` still holds a `.stack.toml` with project id `id`. Only a file that is
@@ -201,11 +207,15 @@ fn key(root: &Path) -> Result<String> {
     })
 }
 
-fn store_path() -> Result<PathBuf> {
-    crate::data_dir().map(|d| d.join(FILE)).ok_or_else(|| {
-        Error::usage("no data directory to record which directories use a project id")
-            .with_hint("set HOME or XDG_DATA_HOME")
-    })
+fn store_path(settings: &Settings) -> Result<PathBuf> {
+    settings
+        .data_dir
+        .as_ref()
+        .map(|d| d.join(FILE))
+        .ok_or_else(|| {
+            Error::usage("no data directory to record which directories use a project id")
+                .with_hint("set HOME or XDG_DATA_HOME")
+        })
 }
 
 /// The store, or an empty one when there is none yet; a damaged one is an error (a

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use crate::catalog::{Check, Method, Provider, fill};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 const ATTEMPTS: u32 = 3;
 /// A `Retry-After` longer than this is not waited for: the check reports it instead.
@@ -37,19 +38,6 @@ pub struct Verdict {
     pub latency: Duration,
 }
 
-/// `STACK_HTTP_TIMEOUT` seconds per request (default 10): provider checks and the bao vault.
-pub(crate) fn http_timeout() -> Result<Duration> {
-    let Ok(v) = std::env::var("STACK_HTTP_TIMEOUT") else {
-        return Ok(Duration::from_secs(10));
-    };
-    v.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::usage("STACK_HTTP_TIMEOUT must be a positive number of seconds"))
-}
-
 /// Runs `fut` to completion on a small runtime made for it: network work is started from
 /// synchronous code, and `stack exec` on the keychain never pays for a runtime.
 pub(crate) fn block_on<T>(fut: impl std::future::Future<Output = T>) -> Result<T> {
@@ -66,8 +54,8 @@ pub struct Verifier {
 }
 
 impl Verifier {
-    pub fn new() -> Result<Verifier> {
-        let timeout = http_timeout()?;
+    pub fn new(settings: &Settings) -> Result<Verifier> {
+        let timeout = settings.http_timeout()?;
         // A redirect would carry credential headers and bodies to another host: none.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -39,14 +39,14 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::load(&ctx.settings)?;
     let provider = super::find_provider(&catalog, &args.provider)?;
-    provider.api_base_override()?;
+    ctx.settings.api_base_override(provider)?;
     let vault = ctx.open_vault()?;
     vault.check_writable()?;
     let env = args.env.name.as_str();
     let mcp_name = provider.mcp.as_ref().map(|m| m.name.as_str());
-    let project = Project::find(&ctx.cwd)?;
+    let project = Project::find(&ctx.cwd, &ctx.settings)?;
     ops::check_files(&ctx.cwd, project.as_ref(), mcp_name.as_slice())?;
 
     if !args.force
@@ -120,6 +120,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     };
     let target = AddTarget {
         start: &ctx.cwd,
+        settings: &ctx.settings,
         project: project.as_ref(),
         vault: &*vault,
         env,
@@ -195,7 +196,7 @@ impl ops::AddFrontEnd for AddFront<'_> {
         let (provider, values) = items[0];
         let verdict = self.ctx.ui.spin(
             &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, values),
+            || ops::verify_one(&self.ctx.settings, provider, values),
         )?;
         Ok(Some(vec![verdict]))
     }
@@ -244,7 +245,7 @@ fn already_added(
         return Ok(true);
     }
     let verdict = ctx.ui.spin("Checking the stored credentials…", || {
-        ops::verify_one(provider, &values)
+        ops::verify_one(&ctx.settings, provider, &values)
     })?;
     if let Some(d) = &verdict.detail {
         ctx.ui.warn(d);

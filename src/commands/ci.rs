@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 }
 
 fn github(ctx: &Context, vault: &str, run: &str) -> stack::Result<u8> {
-    let config = Project::require(&ctx.cwd)?.config;
+    let config = Project::require(&ctx.cwd, &ctx.settings)?.config;
     let mut env = vec![format!("STACK_VAULT: {vault}")];
     match vault {
         "env" => {
@@ -112,7 +112,7 @@ fn mask(ctx: &Context, env: &str) -> stack::Result<u8> {
         .with_hint("run `stack ci mask` as a step of its own, without redirecting its output"));
     }
     let vault = ctx.open_vault()?;
-    let values = stack::ops::environment(&ctx.cwd, &*vault, env, &[], &[])?;
+    let values = stack::ops::environment(&ctx.cwd, &*vault, env, &[], &[], &ctx.settings)?;
     let secrets = super::exec::secret_slots(&values);
     // Room for the worst case up front (every char escaped, one line per char): a buffer
     // that grew would free its old blocks unwiped.

@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::load(&ctx.settings)?;
     let vault = ctx.open_vault()?;
     if args.fix {
         vault.check_writable()?;
@@ -36,9 +36,9 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let env = args.env.name.as_str();
     // Found again after a fix: the fix may have changed `.stack.toml`.
     let check = || {
-        let project = Project::require(&ctx.cwd)?;
+        let project = Project::require(&ctx.cwd, &ctx.settings)?;
         let report = ctx.ui.spin("Checking services…", || {
-            ops::check(&project, &*vault, &catalog, env)
+            ops::check(&ctx.settings, &project, &*vault, &catalog, env)
         })?;
         Ok::<_, stack::Error>((project, report))
     };
@@ -144,6 +144,7 @@ fn fix(
     }
     let target = AddTarget {
         start: &ctx.cwd,
+        settings: &ctx.settings,
         project: Some(project),
         vault,
         env,
@@ -186,7 +187,7 @@ impl ops::AddFrontEnd for FixFront<'_> {
         let (provider, values) = items[0];
         let verdict = self.ctx.ui.spin(
             &format!("Verifying with {}…", provider.display_name),
-            || ops::verify_one(provider, values),
+            || ops::verify_one(&self.ctx.settings, provider, values),
         )?;
         Ok(Some(vec![verdict]))
     }

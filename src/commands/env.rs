@@ -33,9 +33,9 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             ),
         );
     }
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::load(&ctx.settings)?;
     let vault = ctx.open_vault()?;
-    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let project = stack::ops::Project::require(&ctx.cwd, &ctx.settings)?;
     let slots = stack::ops::slot_values(&project, &*vault, &args.env.name)?;
     let config = &project.config;
     let reveal = args.reveal && {

@@ -59,6 +59,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         &args.env.name,
         &args.only,
         &args.env_files,
+        &ctx.settings,
     )?;
     #[cfg(debug_assertions)]
     debug_panic(&values);

@@ -35,7 +35,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let ui = &ctx.ui;
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::load(&ctx.settings)?;
     let path = ctx.cwd.join(&args.file);
     let text = stack::fsutil::read_secret(&path, &args.file)?;
     let plan = ops::import_plan(&catalog, &args.file, &text)?;
@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         .iter()
         .filter_map(|p| p.provider.mcp.as_ref().map(|m| m.name.as_str()))
         .collect();
-    let project = Project::find(&ctx.cwd)?;
+    let project = Project::find(&ctx.cwd, &ctx.settings)?;
     ops::check_files(&ctx.cwd, project.as_ref(), &mcp_names)?;
     let env = args.env.name.as_str();
 
@@ -104,7 +104,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     // lines. Each accepted one is stored and recorded; `ops::add` also turns the
     // project's own `.env` lines that equal the stored values into references.
     for p in &plan.providers {
-        p.provider.api_base_override()?;
+        ctx.settings.api_base_override(p.provider)?;
     }
     let front = ImportFront {
         ctx,
@@ -113,6 +113,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     };
     let target = AddTarget {
         start: &ctx.cwd,
+        settings: &ctx.settings,
         project: project.as_ref(),
         vault: &*vault,
         env,
@@ -213,7 +214,9 @@ impl ops::AddFrontEnd for ImportFront<'_> {
         }
         self.ctx
             .ui
-            .spin("Verifying…", || ops::verify_many(items))
+            .spin("Verifying…", || {
+                ops::verify_many(&self.ctx.settings, items)
+            })
             .map(Some)
     }
 

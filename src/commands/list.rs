@@ -18,7 +18,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let project = stack::ops::Project::require(&ctx.cwd)?;
+    let project = stack::ops::Project::require(&ctx.cwd, &ctx.settings)?;
     let present = stack::ops::list(&project, &*vault, &args.env.name)?;
     let config = &project.config;
     if args.json {

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             "describe what you are building: `stack recommend \"user login with SSO\"`",
         ));
     }
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::load(&ctx.settings)?;
     let hits = recommend::recommend(
         &catalog,
         &args.brief,

@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
     if !args.keep_secrets {
         vault.check_writable()?;
     }
-    let project = Project::require(&ctx.cwd)?;
+    let project = Project::require(&ctx.cwd, &ctx.settings)?;
     let Some(entry) = project.config.services.get(&args.service) else {
         return Err(stack::ops::no_such_service(&args.service));
     };
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
             return Err(Error::failed("nothing removed"));
         }
     }
-    let catalog = stack::catalog::Catalog::load()?;
+    let catalog = stack::catalog::Catalog::load(&ctx.settings)?;
     let outcome = stack::ops::remove(&stack::ops::RemoveOptions {
         project: &project,
         vault: &*vault,

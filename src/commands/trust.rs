@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
         ))
     })?;
     let id = project::load(&root)?.stack.project;
-    let others = trust::approve(&root, &id)?;
+    let others = trust::approve(&root, &id, &ctx.settings)?;
     ctx.ui.status(
         "Trusted",
         &format!("{} for project id {id:?}", root.display()),
@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 /// finding the project, or in reading the vault, are left to the command, which meets
 /// them again.
 pub fn confirm(ctx: &Context) -> stack::Result<()> {
-    let Ok(Some(located)) = project::locate(&ctx.cwd) else {
+    let Ok(Some(located)) = project::locate(&ctx.cwd, &ctx.settings) else {
         return Ok(());
     };
     let conflict = match located.binding {
@@ -59,7 +59,12 @@ pub fn confirm(ctx: &Context) -> stack::Result<()> {
             let Ok(holds) = vault_holds(ctx, &located.root, &located.config) else {
                 return Ok(());
             };
-            match trust::settle_new(&located.root, &located.config.stack.project, holds)? {
+            match trust::settle_new(
+                &located.root,
+                &located.config.stack.project,
+                holds,
+                &ctx.settings,
+            )? {
                 None => return Ok(()),
                 Some(conflict) => conflict,
             }
@@ -74,7 +79,7 @@ pub fn confirm(ctx: &Context) -> stack::Result<()> {
         conflict.root.display()
     );
     if ctx.ui.confirm(&question)? {
-        trust::approve(&conflict.root, &conflict.id)?;
+        trust::approve(&conflict.root, &conflict.id, &ctx.settings)?;
         Ok(())
     } else {
         Err(Error::failed(format!(

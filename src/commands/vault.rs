@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> stack::Result<u8> {
 
 fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
     let vault = ctx.open_vault()?;
-    let project = Project::require(&ctx.cwd)?;
+    let project = Project::require(&ctx.cwd, &ctx.settings)?;
     let keys = project.recorded_keys(None);
     let plain: Vec<_> = keys.iter().map(|(_, k)| k.clone()).collect();
     let result = vault.get(&plain);
@@ -99,9 +99,9 @@ fn status(ctx: &Context, json: bool) -> stack::Result<u8> {
 
 fn copy(ctx: &Context, to_kind: VaultKind, env: Option<&str>) -> stack::Result<u8> {
     let from = ctx.open_vault()?;
-    let to = vault::open(to_kind, Box::new(ctx.ui.clone()))?;
+    let to = vault::open(to_kind, Box::new(ctx.ui.clone()), &ctx.settings)?;
     ops::copy_check(&*from, &*to)?;
-    let project = Project::require(&ctx.cwd)?;
+    let project = Project::require(&ctx.cwd, &ctx.settings)?;
     let n = ops::copy(&project, &*from, &*to, env)?;
     ctx.ui.status(
         "Copied",

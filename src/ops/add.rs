@@ -9,6 +9,7 @@ use super::stage::{stage_of, stage_warnings};
 use super::{Project, Values};
 use crate::catalog::{Provider, Stage};
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::verify::{Health, Verdict};
 
@@ -16,6 +17,7 @@ use crate::verify::{Health, Verdict};
 pub struct AddTarget<'a> {
     /// Where the command runs: the root of a new project when there is none.
     pub start: &'a Path,
+    pub settings: &'a Settings,
     pub project: Option<&'a Project>,
     pub vault: &'a dyn Vault,
     pub env: &'a str,
@@ -131,6 +133,7 @@ pub fn add(
                 return Added::NotVerified;
             };
             let recorded = record(
+                target.settings,
                 root,
                 target.vault,
                 item.provider,
@@ -201,7 +204,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::Catalog;
-    use crate::ops::memory::Memory;
+    use crate::ops::memory::{Memory, settings};
     use crate::secret::Secret;
 
     /// A front end that records what the sequence asks of it, in order, and answers
@@ -273,8 +276,10 @@ mod tests {
             health: Health::Ok,
             events: RefCell::new(Vec::new()),
         };
+        let settings = settings(&dir);
         let target = AddTarget {
             start: &dir,
+            settings: &settings,
             project: None,
             vault: &vault,
             env: "dev",
@@ -305,7 +310,7 @@ mod tests {
         assert_eq!(vault.items.borrow().len(), 3);
 
         // Added again: the cookie secret stack made is kept, not made anew.
-        let project = Project::require(&dir).unwrap();
+        let project = Project::require(&dir, &settings).unwrap();
         let cookie = project.key("dev", "WORKOS_COOKIE_PASSWORD").account();
         let before = vault.items.borrow()[&cookie].clone();
         let target = AddTarget {
@@ -331,8 +336,10 @@ mod tests {
             health: Health::Invalid,
             events: RefCell::new(Vec::new()),
         };
+        let settings = settings(&dir);
         let target = AddTarget {
             start: &dir,
+            settings: &settings,
             project: None,
             vault: &vault,
             env: "dev",

@@ -8,6 +8,7 @@ use crate::dotenv::{self, Line};
 use crate::error::{Error, Kind, Result};
 use crate::project::ServiceEntry;
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::vault::{Key, Vault};
 use crate::verify::Health;
 
@@ -124,7 +125,13 @@ impl Report {
 
 /// Checks every service: slots present, credentials verified (all services at once),
 /// files consistent.
-pub fn check(project: &Project, vault: &dyn Vault, catalog: &Catalog, env: &str) -> Result<Report> {
+pub fn check(
+    settings: &Settings,
+    project: &Project,
+    vault: &dyn Vault,
+    catalog: &Catalog,
+    env: &str,
+) -> Result<Report> {
     let config = &project.config;
     let files = ProjectFiles::read(&project.root)?;
     let keys: Vec<Key> = config
@@ -223,7 +230,7 @@ pub fn check(project: &Project, vault: &dyn Vault, catalog: &Catalog, env: &str)
     }
 
     if !pending.is_empty() {
-        let verdicts = verify_all(&pending)?;
+        let verdicts = verify_all(settings, &pending)?;
         for ((idx, ..), verdict) in pending.iter().zip(verdicts) {
             let report = &mut reports[*idx];
             report.latency_ms = Some(verdict.latency.as_millis());

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::vault::{Key, Vault, VaultKind};
 
 /// An in-memory vault that counts its reads.
@@ -40,5 +41,13 @@ impl Vault for Memory {
             self.items.borrow_mut().remove(&k.account());
         }
         Ok(())
+    }
+}
+
+/// Settings for a test whose project is in `dir`: the trust store is kept in it.
+pub fn settings(dir: &std::path::Path) -> Settings {
+    Settings {
+        data_dir: Some(dir.join(".stack-data")),
+        ..Settings::default()
     }
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::project::{self, Config, Located};
+use crate::settings::Settings;
 use crate::trust::Binding;
 use crate::vault::Key;
 
@@ -17,11 +18,11 @@ pub struct Project {
 
 impl Project {
     /// The project `start` is in, if any.
-    pub fn find(start: &Path) -> Result<Option<Project>> {
+    pub fn find(start: &Path, settings: &Settings) -> Result<Option<Project>> {
         // An id nobody has recorded (`Binding::New`) is let through unrecorded: whether the
         // vault already holds its items is settled by the front end before the command
         // (`stack`'s `commands::trust::confirm`, with `trust::settle_new`).
-        match project::locate(start)? {
+        match project::locate(start, settings)? {
             None => Ok(None),
             Some(Located {
                 binding: Binding::Conflict(conflict),
@@ -32,8 +33,8 @@ impl Project {
     }
 
     /// The project `start` is in; an error when there is none.
-    pub fn require(start: &Path) -> Result<Project> {
-        Project::find(start)?.ok_or_else(|| project::no_project(start))
+    pub fn require(start: &Path, settings: &Settings) -> Result<Project> {
+        Project::find(start, settings)?.ok_or_else(|| project::no_project(start))
     }
 
     /// The project's id, the first part of each of its vault keys.

@@ -13,6 +13,7 @@ use crate::fsutil::{ProjectLock, Write, read_optional, remove_stale_temps, write
 use crate::mcp::{self, Added};
 use crate::project::{self, Editor};
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::vault::{self, Key, Vault};
 
 /// What [`record`] changed.
@@ -27,6 +28,7 @@ pub struct Recorded {
 /// Stores `values` for `provider` in `env` and records the service in the project files,
 /// all or nothing, under the project lock. With no values it only repairs the files.
 pub(super) fn record(
+    settings: &Settings,
     root: &Path,
     vault: &dyn Vault,
     provider: &Provider,
@@ -124,7 +126,7 @@ pub(super) fn record(
     let project = editor.project().to_string();
     if toml_old.is_none() {
         // A new `.stack.toml` has a fresh id: it belongs to this root.
-        crate::trust::record(&root, &project)?;
+        crate::trust::record(&root, &project, settings)?;
     }
     let entries: Vec<(Key, Secret)> = values
         .iter()

@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::dotenv;
 use crate::error::{Error, Remedy, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::vault::{Key, Vault};
 
 use super::{Project, no_such_service};
@@ -71,14 +72,16 @@ pub fn environment(
     env: &str,
     only: &[String],
     env_files: &[PathBuf],
+    settings: &Settings,
 ) -> Result<Vec<Injected>> {
     // Only references are taken from the inherited environment; the rest stays put.
-    let inherited: Vec<(String, Secret)> = std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .filter(|(_, v)| v.starts_with(dotenv::SCHEME))
-        .map(|(k, v)| (k, Secret::new(v)))
+    let inherited: Vec<(String, Secret)> = settings
+        .environment
+        .iter()
+        .filter(|(_, v)| v.expose().starts_with(dotenv::SCHEME))
+        .cloned()
         .collect();
-    let project = Project::require(start)?;
+    let project = Project::require(start, settings)?;
     environment_with(&project, start, vault, env, only, env_files, inherited)
 }
 
@@ -271,7 +274,7 @@ pub fn preview(catalog: &Catalog, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::memory::Memory;
+    use crate::ops::memory::{Memory, settings};
 
     /// A project recording workos (dev) and stripe (dev), with their values in `vault`,
     /// and its id. Each has its own id: the trust store binds an id to one root, and the
@@ -329,7 +332,7 @@ mod tests {
         let files = [PathBuf::from("a.env"), PathBuf::from("b.env")];
         let only = ["stripe".to_string()];
         let vars = environment_with(
-            &Project::require(&dir).unwrap(),
+            &Project::require(&dir, &settings(&dir)).unwrap(),
             &dir,
             &vault,
             "dev",
@@ -368,7 +371,7 @@ mod tests {
             let inherited = vec![("MY_VAR".to_string(), Secret::new(reference))];
             let only = ["stripe".to_string()];
             let err = environment_with(
-                &Project::require(&dir).unwrap(),
+                &Project::require(&dir, &settings(&dir)).unwrap(),
                 &dir,
                 &vault,
                 "dev",
@@ -392,7 +395,7 @@ mod tests {
             Secret::new("stack://workos/WORKOS_CLIENT_ID"),
         )];
         let err = environment_with(
-            &Project::require(&dir).unwrap(),
+            &Project::require(&dir, &settings(&dir)).unwrap(),
             &dir,
             &vault,
             "dev",

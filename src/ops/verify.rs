@@ -5,19 +5,21 @@ use std::collections::HashMap;
 use crate::catalog::Provider;
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::verify::{Verdict, Verifier};
 
 use super::Values;
 
 /// Verifies every pending provider concurrently on one small runtime.
 pub(super) fn verify_all(
+    settings: &Settings,
     pending: &[(usize, &Provider, HashMap<String, Secret>)],
 ) -> Result<Vec<Verdict>> {
     let bases: Vec<String> = pending
         .iter()
-        .map(|(_, p, v)| p.api_base(v))
+        .map(|(_, p, v)| settings.api_base(p, v))
         .collect::<Result<_>>()?;
-    let verifier = Verifier::new()?;
+    let verifier = Verifier::new(settings)?;
     crate::verify::block_on(async {
         let futures = pending
             .iter()
@@ -28,19 +30,19 @@ pub(super) fn verify_all(
 }
 
 /// Verifies one provider's values (for `add` and `doctor --fix`).
-pub fn verify_one(provider: &Provider, values: &Values) -> Result<Verdict> {
+pub fn verify_one(settings: &Settings, provider: &Provider, values: &Values) -> Result<Verdict> {
     let map: HashMap<String, Secret> = values.iter().cloned().collect();
-    let base = provider.api_base(&map)?;
-    let verifier = Verifier::new()?;
+    let base = settings.api_base(provider, &map)?;
+    let verifier = Verifier::new(settings)?;
     crate::verify::block_on(verifier.verify(provider, &base, &map))
 }
 
 /// Verifies several providers' values at once (for `import`).
-pub fn verify_many(items: &[(&Provider, &Values)]) -> Result<Vec<Verdict>> {
+pub fn verify_many(settings: &Settings, items: &[(&Provider, &Values)]) -> Result<Vec<Verdict>> {
     let pending: Vec<(usize, &Provider, HashMap<String, Secret>)> = items
         .iter()
         .enumerate()
         .map(|(i, (p, v))| (i, *p, v.iter().cloned().collect()))
         .collect();
-    verify_all(&pending)
+    verify_all(settings, &pending)
 }

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use super::{Key, Vault, VaultKind, unreachable};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 /// Check-and-set attempts before giving up on a secret that keeps changing.
 const ATTEMPTS: u64 = 10;
@@ -43,9 +44,10 @@ struct Current {
 }
 
 impl Bao {
-    /// Reads the address, token, namespace and mount; decides without any network call.
-    pub fn from_env() -> Result<Bao> {
-        let (var, addr) = first_var(&["VAULT_ADDR", "BAO_ADDR"]).ok_or_else(|| {
+    /// Checks the address, token, namespace and mount; decides without any network call.
+    pub fn new(settings: &Settings) -> Result<Bao> {
+        let bao = &settings.bao;
+        let (var, addr) = first(["VAULT_ADDR", "BAO_ADDR"], &bao.addr).ok_or_else(|| {
             Error::usage("the bao vault needs the server's address: set VAULT_ADDR or BAO_ADDR")
         })?;
         crate::catalog::check_base_url(&addr)
@@ -57,9 +59,14 @@ impl Bao {
                 "{var} must not hold credentials: give the token in VAULT_TOKEN or BAO_TOKEN"
             )));
         }
-        let token = match first_var(&["VAULT_TOKEN", "BAO_TOKEN"]) {
-            Some((_, token)) => Some(Secret::new(token)),
-            None => token_file()?,
+        let token = match bao
+            .token
+            .iter()
+            .flatten()
+            .find(|t| !t.expose().trim().is_empty())
+        {
+            Some(token) => Some(Secret::new(token.expose().trim())),
+            None => token_file(bao.token_file.as_deref())?,
         };
         let token = token.ok_or_else(|| {
             Error::usage(
@@ -67,8 +74,9 @@ impl Bao {
                  `bao login` (~/.vault-token)",
             )
         })?;
-        let mount = std::env::var("STACK_BAO_MOUNT")
-            .ok()
+        let mount = bao
+            .mount
+            .as_deref()
             .map(|m| m.trim_matches('/').to_string())
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "secret".into());
@@ -78,12 +86,12 @@ impl Bao {
             .map_err(|_| Error::usage("the vault token holds characters a token cannot have"))?;
         value.set_sensitive(true);
         headers.insert("X-Vault-Token", value);
-        if let Some((_, ns)) = first_var(&["VAULT_NAMESPACE"]) {
+        if let Some((_, ns)) = first(["VAULT_NAMESPACE"], std::slice::from_ref(&bao.namespace)) {
             let ns = HeaderValue::from_str(&ns)
                 .map_err(|_| Error::usage("VAULT_NAMESPACE is not a valid namespace"))?;
             headers.insert("X-Vault-Namespace", ns);
         }
-        let timeout = crate::verify::http_timeout()?;
+        let timeout = settings.http_timeout()?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
@@ -395,29 +403,30 @@ fn errors(body: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// The first of `names` set to something non-empty, with its name.
-fn first_var(names: &[&'static str]) -> Option<(&'static str, String)> {
-    names.iter().find_map(|&name| {
-        std::env::var(name)
-            .ok()
-            .map(|v| v.trim().to_string())
+/// The first of `values` set to something non-empty, trimmed, with its variable's name.
+fn first<const N: usize>(
+    names: [&'static str; N],
+    values: &[Option<String>],
+) -> Option<(&'static str, String)> {
+    names.into_iter().zip(values).find_map(|(name, v)| {
+        v.as_deref()
+            .map(str::trim)
             .filter(|v| !v.is_empty())
-            .map(|v| (name, v))
+            .map(|v| (name, v.to_string()))
     })
 }
 
-/// `~/.vault-token`, where `bao login` and `vault login` leave the token.
-fn token_file() -> Result<Option<Secret>> {
-    let Some(path) = std::env::home_dir().map(|h| h.join(".vault-token")) else {
+/// The token `bao login` and `vault login` leave in `path` (`~/.vault-token`).
+fn token_file(path: Option<&std::path::Path>) -> Result<Option<Secret>> {
+    let Some(path) = path else {
         return Ok(None);
     };
-    let text = crate::fsutil::read_optional(&path)?.map(zeroize::Zeroizing::new);
+    let text = crate::fsutil::read_optional(path)?.map(zeroize::Zeroizing::new);
     Ok(text
         .map(|t| Secret::new(t.trim()))
         .filter(|t| !t.expose().is_empty()))
 }
 
-/// `STACK_HTTP_TIMEOUT` seconds per request, default 10.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,25 @@
 //! The `env` vault: read-only; each slot is the process environment variable of the same
 //! name. For CI, whose secrets arrive as environment variables.
 
+use std::collections::HashMap;
+
 use super::{Key, Vault, VaultKind};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
-pub struct EnvVault;
+/// The inherited environment, as the settings hold it.
+pub struct EnvVault {
+    vars: HashMap<String, Secret>,
+}
+
+impl EnvVault {
+    pub fn new(settings: &Settings) -> EnvVault {
+        EnvVault {
+            vars: settings.environment.iter().cloned().collect(),
+        }
+    }
+}
 
 impl Vault for EnvVault {
     fn kind(&self) -> VaultKind {
@@ -20,10 +34,10 @@ impl Vault for EnvVault {
         Ok(keys
             .iter()
             .map(|k| {
-                std::env::var(&k.slot)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(Secret::new)
+                self.vars
+                    .get(&k.slot)
+                    .filter(|v| !v.expose().is_empty())
+                    .cloned()
             })
             .collect())
     }

@@ -3,19 +3,32 @@
 //! On Linux this is the Secret Service over D-Bus (see SECURITY.md for why the session is
 //! a plain one); on macOS and Windows, the keyring-core native stores.
 
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Key, Vault, VaultKind, unreachable};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 const SERVICE: &str = "stack";
 
 /// A locked keyring can leave a call waiting for a password prompt forever.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-pub struct Keychain;
+pub struct Keychain {
+    /// `$XDG_RUNTIME_DIR`, where the Secret Service lock lives (see `one_at_a_time`).
+    runtime_dir: Option<PathBuf>,
+}
+
+impl Keychain {
+    pub fn new(settings: &Settings) -> Keychain {
+        Keychain {
+            runtime_dir: settings.runtime_dir.clone(),
+        }
+    }
+}
 
 impl Vault for Keychain {
     fn kind(&self) -> VaultKind {
@@ -42,7 +55,8 @@ impl Vault for Keychain {
             return Ok(Vec::new());
         }
         let accounts: Vec<String> = keys.iter().map(Key::account).collect();
-        with_timeout(move || backend::get(&accounts))
+        let runtime_dir = self.runtime_dir.clone();
+        with_timeout(move || backend::get(runtime_dir.as_deref(), &accounts))
     }
 
     fn set(&self, entries: &[(Key, Secret)]) -> Result<()> {
@@ -53,7 +67,8 @@ impl Vault for Keychain {
             .iter()
             .map(|(k, v)| (k.account(), v.clone()))
             .collect();
-        with_timeout(move || backend::set(&entries))
+        let runtime_dir = self.runtime_dir.clone();
+        with_timeout(move || backend::set(runtime_dir.as_deref(), &entries))
     }
 
     fn delete(&self, keys: &[Key]) -> Result<()> {
@@ -61,7 +76,8 @@ impl Vault for Keychain {
             return Ok(());
         }
         let accounts: Vec<String> = keys.iter().map(Key::account).collect();
-        with_timeout(move || backend::delete(&accounts))
+        let runtime_dir = self.runtime_dir.clone();
+        with_timeout(move || backend::delete(runtime_dir.as_deref(), &accounts))
     }
 }
 
@@ -93,6 +109,7 @@ fn unavailable(why: &str) -> Error {
 #[cfg(target_os = "linux")]
 mod backend {
     use std::collections::HashMap;
+    use std::path::Path;
 
     use secret_service::blocking::{Item, SecretService};
     use secret_service::{EncryptionType, Error as SsError};
@@ -115,15 +132,15 @@ mod backend {
     /// clients at all, for a daemon with a history of such races. An advisory lock on
     /// `$XDG_RUNTIME_DIR/stack-keychain.lock` (per user, in memory, 0600) queues them; the
     /// turn lasts one short conversation. Without a runtime directory there is no lock.
-    fn one_at_a_time() -> Option<std::fs::File> {
+    fn one_at_a_time(runtime_dir: Option<&Path>) -> Option<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
-        let dir = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty())?;
+        let dir = runtime_dir?;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(0o600)
-            .open(std::path::Path::new(&dir).join("stack-keychain.lock"))
+            .open(dir.join("stack-keychain.lock"))
             .ok()?;
         file.lock().ok()?;
         Some(file)
@@ -197,8 +214,11 @@ mod backend {
     /// search at once (with the session), then one `GetSecrets` for all the values. A
     /// locked item (only after the user locks the keyring by hand) falls back to the
     /// crate's unlocking path.
-    pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
-        let _turn = one_at_a_time();
+    pub fn get(
+        runtime_dir: Option<&Path>,
+        accounts: &[String],
+    ) -> Result<Vec<Option<Secret>>, String> {
+        let _turn = one_at_a_time(runtime_dir);
         // All on this thread: async-io polls the socket here, with no reactor or executor
         // thread to hand each answer over (each handover cost more than the call itself).
         match async_io::block_on(batch::get(accounts))? {
@@ -326,8 +346,8 @@ mod backend {
         }
     }
 
-    pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
-        let _turn = one_at_a_time();
+    pub fn set(runtime_dir: Option<&Path>, entries: &[(String, Secret)]) -> Result<(), String> {
+        let _turn = one_at_a_time(runtime_dir);
         let ss = connect()?;
         let collection = ss.get_default_collection().map_err(describe)?;
         collection.ensure_unlocked().map_err(describe)?;
@@ -345,8 +365,8 @@ mod backend {
         Ok(())
     }
 
-    pub fn delete(accounts: &[String]) -> Result<(), String> {
-        let _turn = one_at_a_time();
+    pub fn delete(runtime_dir: Option<&Path>, accounts: &[String]) -> Result<(), String> {
+        let _turn = one_at_a_time(runtime_dir);
         let ss = connect()?;
         for account in accounts {
             for item in find(&ss, account)? {
@@ -359,6 +379,8 @@ mod backend {
 
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod backend {
+    use std::path::Path;
+
     use keyring_core::{Entry, Error as KError};
 
     use super::SERVICE;
@@ -380,7 +402,7 @@ mod backend {
         Entry::new(SERVICE, account).map_err(|e| e.to_string())
     }
 
-    pub fn get(accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
+    pub fn get(_: Option<&Path>, accounts: &[String]) -> Result<Vec<Option<Secret>>, String> {
         accounts
             .iter()
             .map(|a| match entry(a)?.get_password() {
@@ -391,7 +413,7 @@ mod backend {
             .collect()
     }
 
-    pub fn set(entries: &[(String, Secret)]) -> Result<(), String> {
+    pub fn set(_: Option<&Path>, entries: &[(String, Secret)]) -> Result<(), String> {
         for (account, value) in entries {
             entry(account)?
                 .set_password(value.expose())
@@ -400,7 +422,7 @@ mod backend {
         Ok(())
     }
 
-    pub fn delete(accounts: &[String]) -> Result<(), String> {
+    pub fn delete(_: Option<&Path>, accounts: &[String]) -> Result<(), String> {
         for account in accounts {
             match entry(account)?.delete_credential() {
                 Ok(()) | Err(KError::NoEntry) => {}

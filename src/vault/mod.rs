@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 /// One slot of one project in one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,11 +118,11 @@ pub trait Ask {
 /// The vault to use: `--vault` or `STACK_VAULT` (`flag`), else `vault = "…"` in the user's
 /// config file, else the keychain. Never from a project file: a cloned repository must not
 /// choose where a developer's secrets go.
-pub fn select(flag: Option<&str>) -> Result<VaultKind> {
+pub fn select(flag: Option<&str>, settings: &Settings) -> Result<VaultKind> {
     if let Some(name) = flag {
         return name.parse().map_err(Error::usage);
     }
-    let Some(path) = crate::config_dir().map(|d| d.join("config.toml")) else {
+    let Some(path) = settings.config_dir.as_ref().map(|d| d.join("config.toml")) else {
         return Ok(VaultKind::Keychain);
     };
     let Some(text) = crate::fsutil::read_optional(&path)? else {
@@ -143,12 +144,12 @@ pub fn select(flag: Option<&str>) -> Result<VaultKind> {
 }
 
 /// Opens the vault of that kind. Nothing is unlocked or contacted until it is used.
-pub fn open(kind: VaultKind, ask: Box<dyn Ask>) -> Result<Box<dyn Vault>> {
+pub fn open(kind: VaultKind, ask: Box<dyn Ask>, settings: &Settings) -> Result<Box<dyn Vault>> {
     Ok(match kind {
-        VaultKind::Keychain => Box::new(keychain::Keychain),
-        VaultKind::File => Box::new(file::FileVault::new(ask)?),
-        VaultKind::Bao => Box::new(bao::Bao::from_env()?),
-        VaultKind::Env => Box::new(env::EnvVault),
+        VaultKind::Keychain => Box::new(keychain::Keychain::new(settings)),
+        VaultKind::File => Box::new(file::FileVault::new(ask, settings)?),
+        VaultKind::Bao => Box::new(bao::Bao::new(settings)?),
+        VaultKind::Env => Box::new(env::EnvVault::new(settings)),
     })
 }
 

@@ -28,7 +28,25 @@ impl Ask for NoAsk {
 }
 
 fn keychain() -> Box<dyn Vault> {
-    stack::vault::open(VaultKind::Keychain, Box::new(NoAsk)).expect("keychain vault")
+    stack::vault::open(
+        VaultKind::Keychain,
+        Box::new(NoAsk),
+        &stack::Settings::default(),
+    )
+    .expect("keychain vault")
+}
+
+/// The settings `stack` reads in `env`, with `inherited` as the inherited environment.
+fn settings(env: &TestEnv, inherited: &[(&str, &str)]) -> stack::Settings {
+    stack::Settings {
+        data_dir: Some(env.home().join(".local/share/stack")),
+        config_dir: Some(env.home().join(".config/stack")),
+        environment: inherited
+            .iter()
+            .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+            .collect(),
+        ..stack::Settings::default()
+    }
 }
 
 /// A project with WorkOS and Stripe added for `dev` with fake values.
@@ -48,7 +66,14 @@ fn environment(
 ) -> stack::Result<Vec<(String, String)>> {
     let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
     let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-    let vars = stack::ops::environment(&env.project(), &*keychain(), "dev", &only, &files)?;
+    let vars = stack::ops::environment(
+        &env.project(),
+        &*keychain(),
+        "dev",
+        &only,
+        &files,
+        &settings(env, &[]),
+    )?;
     Ok(vars
         .into_iter()
         .map(|v| (v.name, v.value.expose().to_string()))
@@ -164,44 +189,37 @@ fn a_malformed_or_missing_env_file_is_a_usage_error_naming_it() {
 
 #[test]
 fn inherited_references_are_resolved_and_the_rest_left_alone() {
-    const CHILD: &str = "STACK_TEST_ENV_FILE_CHILD";
-    // Changing this process's environment would race with other tests: a copy of this
-    // test binary runs the check with the variables inherited.
-    if let Some(dir) = std::env::var_os(CHILD) {
-        let only: Vec<String> = vec!["stripe".into()];
-        let files = [PathBuf::from("over.env")];
-        let vault = keychain();
-        let vars = stack::ops::environment(&PathBuf::from(dir), &*vault, "dev", &only, &files)
-            .expect("environment");
-        let vars: Vec<(String, String)> = vars
-            .into_iter()
-            .map(|v| (v.name, v.value.expose().to_string()))
-            .collect();
-        assert_eq!(
-            vars,
-            pairs(&[
-                ("OVERRIDDEN", "from-file"),
-                ("INHERITED_KEY", API_KEY),
-                ("STRIPE_SECRET_KEY", STRIPE_KEY),
-            ])
-        );
-        return;
-    }
     let env = project();
     env.write("over.env", "OVERRIDDEN=from-file\n");
-    let out = run(Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "env_file::inherited_references_are_resolved_and_the_rest_left_alone",
-            "--nocapture",
-        ])
-        .env(CHILD, env.project())
-        .env("INHERITED_KEY", "stack://workos/WORKOS_API_KEY")
+    let inherited = [
+        ("INHERITED_KEY", "stack://workos/WORKOS_API_KEY"),
         // A file wins over the inherited environment: this reference is never resolved.
-        .env("OVERRIDDEN", "stack://nope/NOPE")
-        .env("PLAIN_INHERITED", "left-alone"));
-    assert_eq!(out.code(), 0, "{out:?}");
-    assert!(out.stdout().contains("1 passed"), "{out:?}");
+        ("OVERRIDDEN", "stack://nope/NOPE"),
+        ("PLAIN_INHERITED", "left-alone"),
+    ];
+    let only: Vec<String> = vec!["stripe".into()];
+    let files = [PathBuf::from("over.env")];
+    let vars = stack::ops::environment(
+        &env.project(),
+        &*keychain(),
+        "dev",
+        &only,
+        &files,
+        &settings(&env, &inherited),
+    )
+    .expect("environment");
+    let vars: Vec<(String, String)> = vars
+        .into_iter()
+        .map(|v| (v.name, v.value.expose().to_string()))
+        .collect();
+    assert_eq!(
+        vars,
+        pairs(&[
+            ("OVERRIDDEN", "from-file"),
+            ("INHERITED_KEY", API_KEY),
+            ("STRIPE_SECRET_KEY", STRIPE_KEY),
+        ])
+    );
 }
 
 #[test]
