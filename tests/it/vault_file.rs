@@ -296,15 +296,14 @@ fn concurrent_writers_lose_nothing() {
     }
 }
 
+/// A file-vault project whose first `add`, on a terminal, made the vault with
+/// [`PASSPHRASE`] (asked twice: there was no file to decrypt).
 #[cfg(unix)]
-#[test]
-fn on_a_terminal_the_passphrase_is_asked_twice_when_creating_and_once_when_opening() {
+fn add_with_a_new_passphrase() -> TestEnv {
     let (env, _) = file_env();
     let env = env
         .env_var("WORKOS_API_KEY", API_KEY)
         .env_var("WORKOS_CLIENT_ID", CLIENT_ID);
-
-    // No file yet: nothing to decrypt, so nothing to ask.
     let mut pty = env.pty(&[
         "--vault",
         "file",
@@ -319,6 +318,14 @@ fn on_a_terminal_the_passphrase_is_asked_twice_when_creating_and_once_when_openi
     pty.send_line(PASSPHRASE);
     let (code, rest) = pty.finish();
     assert_eq!(code, 0, "{rest}");
+    env
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_the_passphrase_is_asked_twice_when_creating_and_once_when_opening() {
+    // No file yet: nothing to decrypt, so nothing to ask.
+    let env = add_with_a_new_passphrase();
 
     let mut pty = env.pty(&[
         "--vault",
@@ -561,23 +568,7 @@ fn the_default_vault_directory_is_tightened_but_a_chosen_one_is_left_alone() {
 #[cfg(unix)]
 #[test]
 fn a_passphrase_typed_at_the_prompt_is_masked_in_the_commands_output() {
-    let (env, _) = file_env();
-    let env = env
-        .env_var("WORKOS_API_KEY", API_KEY)
-        .env_var("WORKOS_CLIENT_ID", CLIENT_ID);
-    let mut pty = env.pty(&[
-        "--vault",
-        "file",
-        "add",
-        "workos",
-        "--from-env",
-        "--no-verify",
-    ]);
-    pty.expect("New passphrase");
-    pty.send_line(PASSPHRASE);
-    pty.expect("Repeat");
-    pty.send_line(PASSPHRASE);
-    assert_eq!(pty.finish().0, 0);
+    let env = add_with_a_new_passphrase();
 
     let script = format!("echo 'typed: {PASSPHRASE}'");
     let mut pty = env.pty(&[
