@@ -458,3 +458,26 @@ fn a_stack_toml_that_is_not_a_regular_file_stops_the_walk() {
         out.stderr()
     );
 }
+
+#[test]
+fn a_vault_file_linked_into_the_project_is_still_the_shared_vault() {
+    // A copy that arrives first (no directory recorded for the id) and brings a link to
+    // the shared vault, named as a vault inside the project, is refused like any copy.
+    let env = file_env();
+    let copy = project_and_copy(&env);
+    fs::remove_file(store_of(&env)).unwrap();
+    fs::create_dir_all(copy.join(".stack")).unwrap();
+    std::os::unix::fs::symlink(env.root().join("vault.age"), copy.join(".stack/vault.age"))
+        .unwrap();
+    let out = run(
+        stack_in(&env, &copy, &["exec", "--", "printenv", "WORKOS_API_KEY"])
+            .env("STACK_VAULT_FILE", ".stack/vault.age"),
+    );
+    out.assert_code(125);
+    assert!(!out.stdout().contains("sk_test"), "{}", out.stdout());
+    assert!(
+        out.stderr().contains("already has secrets in this vault"),
+        "{}",
+        out.stderr()
+    );
+}

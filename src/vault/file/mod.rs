@@ -284,10 +284,12 @@ impl Vault for FileVault {
     }
 
     fn may_hold_other_projects(&self, root: &Path) -> bool {
-        // A vault file committed with the project (the CI recipe) is the project's own.
+        // A vault file committed with the project (the CI recipe) is the project's own; the
+        // file itself is resolved, so a committed link to a shared vault is not.
         let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-        match (self.path.parent().and_then(canonical), canonical(root)) {
-            (Some(dir), Some(root)) => !dir.starts_with(root),
+        let file = canonical(&self.path).or_else(|| self.path.parent().and_then(canonical));
+        match (file, canonical(root)) {
+            (Some(file), Some(root)) => !file.starts_with(root),
             _ => true,
         }
     }
