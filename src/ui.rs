@@ -26,7 +26,7 @@ pub fn is_ci() -> bool {
 
 /// Text already formatted elsewhere (clap's usage errors), to stderr as is.
 pub fn raw_stderr(text: &str) {
-    eprint!("{text}");
+    to_stderr(format_args!("{text}"));
 }
 
 #[derive(Clone)]
@@ -144,30 +144,38 @@ impl Ui {
     /// A status line on stderr: `   Added workos (dev)`; hidden by `-q`.
     pub fn status(&self, verb: &str, message: &str) {
         if !self.quiet {
-            eprintln!(
-                "{} {}",
+            to_stderr(format_args!(
+                "{} {}\n",
                 self.paint(GREEN, &format!("{verb:>9}")),
                 escape(message)
-            );
+            ));
         }
     }
 
     /// Plain information on stderr; hidden by `-q`.
     pub fn info(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{}", escape(message));
+            to_stderr(format_args!("{}\n", escape(message)));
         }
     }
 
     /// Detail shown with `-v`.
     pub fn verbose(&self, message: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("{} {}", self.paint(BOLD, "verbose:"), escape(message));
+            to_stderr(format_args!(
+                "{} {}\n",
+                self.paint(BOLD, "verbose:"),
+                escape(message)
+            ));
         }
     }
 
     pub fn warn(&self, message: &str) {
-        eprintln!("{} {}", self.paint(YELLOW, "warning:"), escape(message));
+        to_stderr(format_args!(
+            "{} {}\n",
+            self.paint(YELLOW, "warning:"),
+            escape(message)
+        ));
     }
 
     /// Advice on what to run next; hidden by `-q` (an error's own hint is always shown).
@@ -178,17 +186,29 @@ impl Ui {
     }
 
     fn print_hint(&self, message: &str) {
-        eprintln!("{} {}", self.paint(CYAN, "hint:"), escape(message));
+        to_stderr(format_args!(
+            "{} {}\n",
+            self.paint(CYAN, "hint:"),
+            escape(message)
+        ));
     }
 
     /// `error: …`, each cause as `Caused by: …`, then `hint: …`.
     pub fn error(&self, err: &Error) {
         if err.kind == Kind::Interrupted {
-            eprintln!();
+            to_stderr(format_args!("\n"));
         }
-        eprintln!("{} {}", self.paint(RED, "error:"), escape(&err.message));
+        to_stderr(format_args!(
+            "{} {}\n",
+            self.paint(RED, "error:"),
+            escape(&err.message)
+        ));
         for cause in &err.causes {
-            eprintln!("  {} {}", self.paint(BOLD, "Caused by:"), escape(cause));
+            to_stderr(format_args!(
+                "  {} {}\n",
+                self.paint(BOLD, "Caused by:"),
+                escape(cause)
+            ));
         }
         if let Some(hint) = &err.hint {
             self.print_hint(hint);
@@ -247,4 +267,10 @@ impl stack::vault::Ask for Ui {
             self.warn("the passphrases differ; try again");
         }
     }
+}
+
+/// Writes to stderr. A stderr that is gone (a closed pipe) loses the message: there is
+/// nowhere left to report that, and the exit code still says how the command ended.
+fn to_stderr(args: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().write_fmt(args);
 }

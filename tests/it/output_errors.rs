@@ -88,3 +88,13 @@ fn exec_keeps_the_commands_code_when_its_reader_is_gone() {
     out.assert_code(7);
     assert_eq!(out.stderr(), "");
 }
+
+#[test]
+fn an_error_with_stderr_gone_still_exits_with_its_code() {
+    // A closed stderr (its reader gone) loses the message, not the exit code: no abort.
+    let env = TestEnv::new();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = run(env.stack(&["list"]).stderr(writer));
+    assert_eq!(out.code(), 2, "no project: exit 2, not an abort\n{out:?}");
+}
