@@ -618,14 +618,7 @@ fn wrapped_base64_of_a_key_inside_a_longer_blob_is_masked_at_every_column() {
                     // Joined up again, the output is the encoding with everything that
                     // depends on the key alone replaced by markers.
                     let joined = out.replace(newline, "");
-                    let first = (8 * before).div_ceil(6);
-                    let last = 8 * (before + n) / 6;
-                    let (head, rest) = joined.split_once("[masked:K]").expect(&case);
-                    let tail = rest.trim_start_matches("[masked:K]");
-                    assert_eq!(head, &encoded[..first], "{case}");
-                    assert!(encoded.ends_with(tail), "{case}: {out}");
-                    assert!(encoded.len() - tail.len() >= last, "{case}: {out}");
-                    assert!(!tail.contains("[masked"), "{case}: {out}");
+                    assert_key_part_masked(&joined, &encoded, before, n, &case, &out);
                     // However the output is cut into reads.
                     for cut in (0..input.len()).step_by(7) {
                         assert_eq!(
@@ -791,14 +784,7 @@ fn wrapped_base64_of_a_key_inside_a_longer_blob_is_masked_at_any_width_and_colum
                 let body = out.strip_suffix(newline).expect(&case);
                 let body = body.strip_prefix(indent).expect(&case);
                 let joined = body.replace(&format!("{newline}{indent}"), "");
-                let first = (8 * before).div_ceil(6);
-                let last = 8 * (before + n) / 6;
-                let (head, rest) = joined.split_once("[masked:K]").expect(&case);
-                let tail = rest.trim_start_matches("[masked:K]");
-                assert_eq!(head, &encoded[..first], "{case}");
-                assert!(encoded.ends_with(tail), "{case}: {out}");
-                assert!(encoded.len() - tail.len() >= last, "{case}: {out}");
-                assert!(!tail.contains("[masked"), "{case}: {out}");
+                assert_key_part_masked(&joined, &encoded, before, n, &case, &out);
                 for cut in (0..input.len()).step_by(5) {
                     assert_eq!(
                         text(&mask_split(&m, input.as_bytes(), &[cut, cut + 1])),
@@ -868,4 +854,26 @@ fn a_wrapped_text_after_a_prefix_and_a_run_ended_by_a_shorter_line() {
             }
         }
     }
+}
+
+/// `joined` (masked output with the wrap breaks taken out) is `encoded`, the base64 of a
+/// blob holding the `n`-byte key after `before` bytes, with every character that depends
+/// on the key alone replaced by `[masked:K]` markers and nothing else masked.
+#[track_caller]
+fn assert_key_part_masked(
+    joined: &str,
+    encoded: &str,
+    before: usize,
+    n: usize,
+    case: &str,
+    out: &str,
+) {
+    let first = (8 * before).div_ceil(6);
+    let last = 8 * (before + n) / 6;
+    let (head, rest) = joined.split_once("[masked:K]").expect(case);
+    let tail = rest.trim_start_matches("[masked:K]");
+    assert_eq!(head, &encoded[..first], "{case}");
+    assert!(encoded.ends_with(tail), "{case}: {out}");
+    assert!(encoded.len() - tail.len() >= last, "{case}: {out}");
+    assert!(!tail.contains("[masked"), "{case}: {out}");
 }
